@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Deps } from './context.ts';
+import { authPlugin, guardScope } from './plugins/auth.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { openapiPlugin } from './plugins/openapi.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+import { territoryRoutes } from './modules/territories/territories.routes.ts';
+import { unitRoutes } from './modules/units/units.routes.ts';
+import { userRoutes } from './modules/users/users.routes.ts';
+
+export interface BuildAppOptions {
+  /** pino options or false; tests pass false. */
+  logger?: FastifyServerOptions['logger'];
+  /** The built web app to serve; omitted in API-only tests. */
+  webDist?: string | undefined;
+}
+
+/** Builds the Fastify app with every plugin and module. It never listens: main.ts does. */
+export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(errorsPlugin);
+  await app.register(cookie);
+  await app.register(authPlugin);
+  await app.register(openapiPlugin);
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+
+  await app.register(healthRoutes, { deps });
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { prefix: '/auth', deps });
+      await api.register(async (secured) => {
+        guardScope(secured, deps);
+        await secured.register(territoryRoutes, { prefix: '/territories', deps });
+        await secured.register(unitRoutes, { prefix: '/units', deps });
+        await secured.register(userRoutes, { prefix: '/users', deps });
+        await secured.register(auditRoutes, { prefix: '/audit', deps });
+      });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const webDist = options.webDist;
+  const hasWeb = webDist !== undefined && existsSync(join(webDist, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html');
+    if (hasWeb && isPage) return reply.type('text/html').sendFile('index.html');
+    return reply.status(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `There is no such address: ${request.method} ${request.url.split('?')[0]}` } });
+  });
+  return app;
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { ZCreateUser, ZIdParams, ZUser, ZUserList, ZUserListQuery } from '@huizhi/contracts';
+import { actorOf, requestInfo } from '../../plugins/auth.ts';
+import { IDEMPOTENCY_HEADER } from '../idempotency/idempotency.service.ts';
+import { errorResponses, typed, type ModuleOptions } from '../route-helpers.ts';
+import { createUser, getUserFor, listUsersFor } from './users.service.ts';
+
+export async function userRoutes(app: FastifyInstance, { deps }: ModuleOptions) {
+  const api = typed(app);
+  api.get(
+    '/',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Users tied to your scope (admins)',
+        querystring: ZUserListQuery,
+        response: { 200: ZUserList, ...errorResponses },
+      },
+    },
+    async (request) => listUsersFor(deps, actorOf(request), request.query),
+  );
+  api.get(
+    '/:id',
+    { schema: { tags: ['users'], summary: 'One user', params: ZIdParams, response: { 200: ZUser, ...errorResponses } } },
+    async (request) => getUserFor(deps, actorOf(request), request.params.id),
+  );
+  api.post(
+    '/',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Create a user with roles (admins); honours Idempotency-Key',
+        body: ZCreateUser,
+        response: { 201: ZUser, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const key = request.headers[IDEMPOTENCY_HEADER];
+      const result = await createUser(
+        deps,
+        actorOf(request),
+        request.body,
+        requestInfo(request),
+        typeof key === 'string' ? key : undefined,
+      );
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.status(201).send(result.body);
+    },
+  );
+}

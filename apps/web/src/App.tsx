@@ -1,0 +1,95 @@
+import type { ReactNode } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { App as AntApp, ConfigProvider, theme } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { NavKey } from '@huizhi/domain';
+import { ApiError } from './api';
+import { UnauthorizedRedirect } from './auth';
+import { useLocale } from './i18n';
+import { RequireAuth, RequireNav } from './components/guards';
+import { AppLayout } from './layout/app-layout';
+import { LoginPage } from './pages/login-page';
+import { HomePage } from './pages/home-page';
+import { TerritoriesPage } from './pages/territories-page';
+import { UnitsPage } from './pages/units-page';
+import { UsersPage } from './pages/users-page';
+import { AuditPage } from './pages/audit-page';
+import { AccountPage } from './pages/account-page';
+import { NotFoundPage } from './pages/status-pages';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // Client errors (4xx) will not change on retry; network and server errors may.
+      retry: (failureCount, error) =>
+        failureCount < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+      refetchOnWindowFocus: false,
+      staleTime: 30_000,
+    },
+  },
+});
+
+const FONT_FAMILY = [
+  '-apple-system',
+  'BlinkMacSystemFont',
+  '"Segoe UI"',
+  '"PingFang SC"',
+  '"Hiragino Sans GB"',
+  '"Microsoft YaHei"',
+  '"Noto Sans CJK SC"',
+  '"WenQuanYi Micro Hei"',
+  'Roboto',
+  '"Helvetica Neue"',
+  'Arial',
+  'sans-serif',
+].join(', ');
+
+function page(navKey: NavKey, element: ReactNode) {
+  return <RequireNav navKey={navKey}>{element}</RequireNav>;
+}
+
+/** Providers (antd locale and theme, queries, router) and the routes. */
+export function App() {
+  const { locale } = useLocale();
+  return (
+    <ConfigProvider
+      locale={locale === 'zh-CN' ? zhCN : enUS}
+      button={{ autoInsertSpace: false }}
+      theme={{
+        algorithm: theme.defaultAlgorithm,
+        token: { colorPrimary: '#1d4e9e', borderRadius: 6, fontFamily: FONT_FAMILY },
+        components: {
+          Layout: { headerBg: '#0f2b5b', headerHeight: 56, headerPadding: '0 16px', siderBg: '#ffffff' },
+        },
+      }}
+    >
+      <AntApp>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <UnauthorizedRedirect />
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route
+                element={
+                  <RequireAuth>
+                    <AppLayout />
+                  </RequireAuth>
+                }
+              >
+                <Route index element={page('home', <HomePage />)} />
+                <Route path="territories" element={page('territories', <TerritoriesPage />)} />
+                <Route path="units" element={page('units', <UnitsPage />)} />
+                <Route path="users" element={page('users', <UsersPage />)} />
+                <Route path="audit" element={page('audit', <AuditPage />)} />
+                <Route path="account" element={page('account', <AccountPage />)} />
+                <Route path="*" element={<NotFoundPage />} />
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

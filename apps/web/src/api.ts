@@ -1,0 +1,184 @@
+import type {
+  TAuditList,
+  TCreateUser,
+  TLocale,
+  TMe,
+  TTerritoryList,
+  TUnitList,
+  TUnitType,
+  TUser,
+  TUserList,
+} from '@huizhi/contracts';
+import type { TerritoryLevel } from '@huizhi/domain';
+
+const API_BASE = '/api/v1';
+
+/** An error answered by the server (`{ error: { code, message, details? } }`) or met on the way. */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: unknown;
+  constructor(code: string, message: string, status: number, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+}
+
+/** Returns true when the value is an ApiError with the given code. */
+export function isApiError(value: unknown, code?: string): value is ApiError {
+  return value instanceof ApiError && (code === undefined || value.code === code);
+}
+
+let csrfToken: string | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+/** Remembers the CSRF token of the session; every non-GET request sends it. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Sets what happens when any call answers 401 (the app goes to the login page). */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+type QueryValue = string | number | boolean | null | undefined;
+
+interface RequestOptions {
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** When false, a 401 is only thrown, not handled by going to the login page. */
+  redirectOnUnauthorized?: boolean;
+  /** When false, no CSRF header is sent (the login request has no session yet). */
+  sendCsrf?: boolean;
+  signal?: AbortSignal;
+}
+
+function buildUrl(path: string, query?: Record<string, QueryValue>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  const search = params.toString();
+  return `${API_BASE}${path}${search ? `?${search}` : ''}`;
+}
+
+async function readError(response: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON (a proxy error page, for instance); fall through to a generic error.
+  }
+  const error =
+    typeof body === 'object' && body !== null && 'error' in body
+      ? (body as { error: { code?: unknown; message?: unknown; details?: unknown } }).error
+      : null;
+  if (error && typeof error.code === 'string') {
+    return new ApiError(
+      error.code,
+      typeof error.message === 'string' ? error.message : response.statusText,
+      response.status,
+      error.details,
+    );
+  }
+  return new ApiError(response.status >= 500 ? 'INTERNAL' : 'UNKNOWN', response.statusText, response.status);
+}
+
+/** Sends one JSON request to the API and returns the parsed answer, or throws an ApiError. */
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && options.sendCsrf !== false && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, options.query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError('NETWORK', cause instanceof Error ? cause.message : 'network error', 0);
+  }
+  if (!response.ok) {
+    const error = await readError(response);
+    if (response.status === 401 && options.redirectOnUnauthorized !== false) {
+      csrfToken = null;
+      onUnauthorized?.();
+    }
+    throw error;
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export interface PageParams {
+  limit?: number;
+  offset?: number;
+}
+
+/** The calls the web app makes, one function per endpoint. */
+export const api = {
+  async login(username: string, password: string): Promise<TMe> {
+    const me = await request<TMe>('POST', '/auth/login', {
+      body: { username, password },
+      redirectOnUnauthorized: false,
+      sendCsrf: false,
+    });
+    setCsrfToken(me.csrfToken);
+    return me;
+  },
+  /** Returns the signed-in person, or null when there is no session. */
+  async me(): Promise<TMe | null> {
+    try {
+      const me = await request<TMe>('GET', '/auth/me', { redirectOnUnauthorized: false });
+      setCsrfToken(me.csrfToken);
+      return me;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        setCsrfToken(null);
+        return null;
+      }
+      throw error;
+    }
+  },
+  async logout(): Promise<void> {
+    try {
+      await request<unknown>('POST', '/auth/logout', { redirectOnUnauthorized: false });
+    } finally {
+      setCsrfToken(null);
+    }
+  },
+  saveLocale(locale: TLocale): Promise<unknown> {
+    return request<unknown>('PUT', '/auth/me/locale', { body: { locale } });
+  },
+  territories(
+    query: PageParams & { parentId?: string; level?: TerritoryLevel; q?: string },
+    signal?: AbortSignal,
+  ): Promise<TTerritoryList> {
+    return request<TTerritoryList>('GET', '/territories', { query: { ...query }, signal });
+  },
+  units(query: PageParams & { type?: TUnitType; q?: string }, signal?: AbortSignal): Promise<TUnitList> {
+    return request<TUnitList>('GET', '/units', { query: { ...query }, signal });
+  },
+  users(query: PageParams & { q?: string }, signal?: AbortSignal): Promise<TUserList> {
+    return request<TUserList>('GET', '/users', { query: { ...query }, signal });
+  },
+  createUser(body: TCreateUser): Promise<TUser> {
+    return request<TUser>('POST', '/users', { body });
+  },
+  audit(
+    query: PageParams & { action?: string; entityType?: string; actorId?: string },
+    signal?: AbortSignal,
+  ): Promise<TAuditList> {
+    return request<TAuditList>('GET', '/audit', { query: { ...query }, signal });
+  },
+};

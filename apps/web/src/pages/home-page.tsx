@@ -1,0 +1,102 @@
+import { Card, Col, Empty, List, Row, Table, Typography } from 'antd';
+import { CheckCircleOutlined, RightOutlined } from '@ant-design/icons';
+import { useNavigate } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { TAssignmentView } from '@huizhi/contracts';
+import { useCurrentUser } from '../auth';
+import { useLocale } from '../i18n';
+import { RoleTag, scopeLabel } from '../components/labels';
+import { PageHeader } from '../components/page-header';
+import { NAV_ROUTES } from '../layout/app-layout';
+
+/** The workspace: a welcome, the person's assignments and what they may do. */
+export function HomePage() {
+  const me = useCurrentUser();
+  const { m } = useLocale();
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const shortcuts = me.nav.filter((key) => key !== 'home');
+
+  return (
+    <>
+      <PageHeader
+        title={t('home.welcome', { name: me.user.displayName })}
+        description={m.home.intro}
+        testId="home-welcome"
+      />
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={14}>
+          <Card title={m.home.assignments} className="section-card">
+            <Table<TAssignmentView>
+              data-testid="home-assignments"
+              size="middle"
+              pagination={false}
+              rowKey={(_, index) => String(index)}
+              dataSource={me.assignments}
+              locale={{ emptyText: <Empty description={m.home.assignmentsEmpty} /> }}
+              columns={[
+                {
+                  key: 'role',
+                  title: m.home.role,
+                  render: (_, assignment) => <RoleTag role={assignment.role} />,
+                  width: 160,
+                },
+                {
+                  key: 'scope',
+                  title: m.home.scope,
+                  render: (_, assignment) => (
+                    <span>
+                      <span className="muted scope-kind">{m.scopeKinds[assignment.scope.kind]}</span>
+                      {scopeLabel(assignment, m.scopeKinds.self)}
+                    </span>
+                  ),
+                },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={10}>
+          <Card title={m.home.permissions} className="section-card">
+            {me.permissions.length === 0 ? (
+              <Typography.Paragraph type="secondary" data-testid="home-permissions-empty">
+                {m.home.permissionsEmpty}
+              </Typography.Paragraph>
+            ) : (
+              <List
+                data-testid="home-permissions"
+                size="small"
+                dataSource={me.permissions}
+                renderItem={(action) => (
+                  <List.Item>
+                    <span>
+                      <CheckCircleOutlined className="permission-icon" /> {m.actions[action]}
+                    </span>
+                  </List.Item>
+                )}
+              />
+            )}
+          </Card>
+          {shortcuts.length > 0 ? (
+            <Card title={m.home.quickLinks} className="section-card shortcut-card">
+              <Row gutter={[12, 12]}>
+                {shortcuts.map((key) => (
+                  <Col xs={12} key={key}>
+                    <button
+                      type="button"
+                      className="shortcut"
+                      onClick={() => void navigate(NAV_ROUTES[key].path)}
+                    >
+                      <span className="shortcut-icon">{NAV_ROUTES[key].icon}</span>
+                      <span className="shortcut-label">{m.nav[key]}</span>
+                      <RightOutlined className="shortcut-arrow" />
+                    </button>
+                  </Col>
+                ))}
+              </Row>
+            </Card>
+          ) : null}
+        </Col>
+      </Row>
+    </>
+  );
+}

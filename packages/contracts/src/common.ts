@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '@huizhi/domain';
+
+/** Shared limits. */
+export const PAGE_SIZE_DEFAULT = 50;
+export const PAGE_SIZE_MAX = 500;
+export const NAME_MAX = 100;
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 200;
+
+export const ZId = z.uuid();
+
+export const ZPageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const ZIdParams = z.object({ id: ZId });
+
+const errorCodes = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+export const ZErrorResponse = z.object({
+  error: z.object({
+    code: z.enum(errorCodes),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type TErrorResponse = z.infer<typeof ZErrorResponse>;
+
+export const ZOk = z.object({ ok: z.literal(true) });
+
+export const ZHealth = z.object({ status: z.enum(['ok']) });
+export const ZReady = z.object({
+  status: z.enum(['ready']),
+  database: z.enum(['pglite', 'postgres']),
+  migrations: z.number().int(),
+});
