@@ -46,7 +46,7 @@ export async function backupDatabase(database: Database, file: string, now: Date
     const header: Header = {
       format: BACKUP_FORMAT,
       version: 1,
-      migrations: await appliedMigrationCount(database.db),
+      migrations: await appliedMigrationCount(client),
       createdAt: now.toISOString(),
       tables: BACKUP_TABLES,
     };
@@ -75,20 +75,21 @@ export async function backupDatabase(database: Database, file: string, now: Date
 
 /** Replaces every table's contents with the backup's, in one transaction. */
 export async function restoreDatabase(database: Database, file: string): Promise<Record<string, number>> {
-  const input = createReadStream(file);
-  const lines = createInterface({ input: file.endsWith('.gz') ? input.pipe(createGunzip()) : input, crlfDelay: Infinity });
   const client: pg.PoolClient = await database.pool.connect();
   const counts: Record<string, number> = {};
   let header: Header | undefined;
   try {
     await client.query('begin');
+    // Open the file only now: readline starts reading at once and would drop lines read before the loop.
+    const input = createReadStream(file);
+    const lines = createInterface({ input: file.endsWith('.gz') ? input.pipe(createGunzip()) : input, crlfDelay: Infinity });
     for await (const line of lines) {
       if (line.trim() === '') continue;
       const record = JSON.parse(line) as Header | { table: string; rows: unknown[] };
       if (!header) {
         header = record as Header;
         if (header.format !== BACKUP_FORMAT) throw new Error(`${file} is not a Huizhi backup.`);
-        const applied = await appliedMigrationCount(database.db);
+        const applied = await appliedMigrationCount(client);
         if (header.migrations !== applied) {
           throw new Error(`The backup was made at schema version ${header.migrations}; this database is at ${applied}.`);
         }

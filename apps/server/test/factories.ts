@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { buildTerritoryPath, type Role, type TerritoryLevel } from '@huizhi/domain';
 import type { Deps } from '../src/context.ts';
 import { roleAssignments, territories, units, users } from '../src/db/schema.ts';
@@ -91,4 +92,12 @@ export async function buildUser(
     createdAt: now,
   });
   return { id, username, password, territory };
+}
+
+/** Loads a territory (demo data included) by its code, in the shape the factories take. */
+export async function territoryByCode(deps: Deps, code: string): Promise<BuiltTerritory> {
+  const rows = await deps.database.db.select().from(territories).where(eq(territories.code, code)).limit(1);
+  const row = rows[0];
+  if (!row) throw new Error(`no territory ${code}`);
+  return { id: row.id, path: row.path, level: row.level as TerritoryLevel, name: row.name };
 }

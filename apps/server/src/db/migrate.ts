@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
-import type { Db } from './connect.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
@@ -36,9 +34,10 @@ export async function runMigrations(pool: pg.Pool): Promise<void> {
 }
 
 /** Returns how many migrations the database has applied (0 when none). */
-export async function appliedMigrationCount(db: Db): Promise<number> {
-  const result = await db.execute<{ count: number }>(
-    sql`select count(*)::int as count from drizzle.__drizzle_migrations`,
+export async function appliedMigrationCount(queryable: Pick<pg.Pool, 'query'> | pg.PoolClient): Promise<number> {
+  // Inside another transaction on PGlite, pass that transaction's client: PGlite serves one at a time.
+  const result = await queryable.query<{ count: number }>(
+    `select count(*)::int as count from drizzle.__drizzle_migrations`,
   );
   return result.rows[0]?.count ?? 0;
 }

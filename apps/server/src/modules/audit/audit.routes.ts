@@ -6,7 +6,7 @@ import { listAudit } from './audit.service.ts';
 
 export async function auditRoutes(app: FastifyInstance, { deps }: ModuleOptions) {
   typed(app).get(
-    '/',
+    '',
     {
       schema: {
         tags: ['audit'],

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'drizzle-orm';
 import { AppError } from '@huizhi/domain';
 import { ZErrorResponse, ZHealth, ZReady } from '@huizhi/contracts';
 import { appliedMigrationCount, shippedMigrationCount } from '../../db/migrate.ts';
@@ -26,8 +25,7 @@ export async function healthRoutes(app: FastifyInstance, { deps }: ModuleOptions
     async () => {
       let applied: number;
       try {
-        await deps.database.db.execute(sql`select 1`);
-        applied = await appliedMigrationCount(deps.database.db);
+        applied = await appliedMigrationCount(deps.database.pool);
       } catch {
         throw new AppError('NOT_READY', 'The database is not reachable.');
       }

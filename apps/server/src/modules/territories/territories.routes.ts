@@ -7,7 +7,7 @@ import { getTerritoryFor, listTerritoriesFor } from './territories.service.ts';
 export async function territoryRoutes(app: FastifyInstance, { deps }: ModuleOptions) {
   const api = typed(app);
   api.get(
-    '/',
+    '',
     {
       schema: {
         tags: ['territories'],

@@ -7,7 +7,7 @@ import { getUnitFor, listUnitsFor } from './units.service.ts';
 export async function unitRoutes(app: FastifyInstance, { deps }: ModuleOptions) {
   const api = typed(app);
   api.get(
-    '/',
+    '',
     {
       schema: {
         tags: ['units'],

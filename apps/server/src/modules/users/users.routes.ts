@@ -8,7 +8,7 @@ import { createUser, getUserFor, listUsersFor } from './users.service.ts';
 export async function userRoutes(app: FastifyInstance, { deps }: ModuleOptions) {
   const api = typed(app);
   api.get(
-    '/',
+    '',
     {
       schema: {
         tags: ['users'],
@@ -25,7 +25,7 @@ export async function userRoutes(app: FastifyInstance, { deps }: ModuleOptions) 
     async (request) => getUserFor(deps, actorOf(request), request.params.id),
   );
   api.post(
-    '/',
+    '',
     {
       schema: {
         tags: ['users'],
