@@ -9,8 +9,12 @@ if (!existsSync(new URL('../apps/web/dist/index.html', import.meta.url))) {
   const build = spawnSync(npm, ['run', 'build', '-w', '@huizhi/web'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-const server = spawn(process.execPath, [new URL('../apps/server/bin/huizhi.js', import.meta.url).pathname, 'serve'], {
-  stdio: 'inherit',
-});
+const server = spawn(
+  process.execPath,
+  [new URL('../apps/server/bin/huizhi.js', import.meta.url).pathname, 'serve'],
+  {
+    stdio: 'inherit',
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

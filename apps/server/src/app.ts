@@ -68,9 +68,19 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
   }
   app.setNotFoundHandler((request, reply) => {
-    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html');
+    const isPage =
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      request.headers.accept?.includes('text/html');
     if (hasWeb && isPage) return reply.type('text/html').sendFile('index.html');
-    return reply.status(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `There is no such address: ${request.method} ${request.url.split('?')[0]}` } });
+    return reply
+      .status(404)
+      .send({
+        error: {
+          code: 'ROUTE_NOT_FOUND',
+          message: `There is no such address: ${request.method} ${request.url.split('?')[0]}`,
+        },
+      });
   });
   return app;
 }

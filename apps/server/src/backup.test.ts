@@ -56,7 +56,9 @@ describe('backup and restore', () => {
       expect(restored).toEqual(Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)));
       expect(await fingerprint(fresh)).toEqual(await fingerprint(t.deps.database));
       // Sequences continue after the restored ids.
-      await fresh.pool.query(`insert into audit_log (at, action, entity_type) values (now(), 'test', 'test')`);
+      await fresh.pool.query(
+        `insert into audit_log (at, action, entity_type) values (now(), 'test', 'test')`,
+      );
     } finally {
       await fresh.close();
     }
@@ -85,11 +87,17 @@ describe('backup and restore', () => {
     const lines = readFileSync(good, 'utf8').split('\n');
     const header = JSON.parse(lines[0]!);
     const otherVersion = join(dir, 'other-version.jsonl');
-    writeFileSync(otherVersion, [JSON.stringify({ ...header, migrations: 999 }), ...lines.slice(1)].join('\n'));
+    writeFileSync(
+      otherVersion,
+      [JSON.stringify({ ...header, migrations: 999 }), ...lines.slice(1)].join('\n'),
+    );
     await expect(restoreDatabase(t.deps.database, otherVersion)).rejects.toThrow(/schema version/);
 
     const truncatedRows = join(dir, 'broken.jsonl');
-    writeFileSync(truncatedRows, [lines[0], lines[1], '{"table":"units","rows":[{"id":"not-a-uuid"}]}'].join('\n'));
+    writeFileSync(
+      truncatedRows,
+      [lines[0], lines[1], '{"table":"units","rows":[{"id":"not-a-uuid"}]}'].join('\n'),
+    );
     await expect(restoreDatabase(t.deps.database, truncatedRows)).rejects.toThrow();
     expect(await fingerprint(t.deps.database)).toEqual(before);
   });

@@ -31,7 +31,11 @@ interface Header {
 }
 
 /** Writes a backup of every table to `file` (gzip-compressed when the name ends in .gz). */
-export async function backupDatabase(database: Database, file: string, now: Date): Promise<Record<string, number>> {
+export async function backupDatabase(
+  database: Database,
+  file: string,
+  now: Date,
+): Promise<Record<string, number>> {
   const output = createWriteStream(file);
   const gzip = file.endsWith('.gz') ? createGzip() : null;
   if (gzip) gzip.pipe(output);
@@ -82,7 +86,10 @@ export async function restoreDatabase(database: Database, file: string): Promise
     await client.query('begin');
     // Open the file only now: readline starts reading at once and would drop lines read before the loop.
     const input = createReadStream(file);
-    const lines = createInterface({ input: file.endsWith('.gz') ? input.pipe(createGunzip()) : input, crlfDelay: Infinity });
+    const lines = createInterface({
+      input: file.endsWith('.gz') ? input.pipe(createGunzip()) : input,
+      crlfDelay: Infinity,
+    });
     for await (const line of lines) {
       if (line.trim() === '') continue;
       const record = JSON.parse(line) as Header | { table: string; rows: unknown[] };
@@ -91,18 +98,24 @@ export async function restoreDatabase(database: Database, file: string): Promise
         if (header.format !== BACKUP_FORMAT) throw new Error(`${file} is not a Huizhi backup.`);
         const applied = await appliedMigrationCount(client);
         if (header.migrations !== applied) {
-          throw new Error(`The backup was made at schema version ${header.migrations}; this database is at ${applied}.`);
+          throw new Error(
+            `The backup was made at schema version ${header.migrations}; this database is at ${applied}.`,
+          );
         }
         const unknown = header.tables.filter((t) => !BACKUP_TABLES.includes(t));
-        if (unknown.length > 0) throw new Error(`The backup has tables this version does not know: ${unknown.join(', ')}`);
-        await client.query(`truncate ${BACKUP_TABLES.map((t) => `"${t}"`).join(', ')} restart identity cascade`);
+        if (unknown.length > 0)
+          throw new Error(`The backup has tables this version does not know: ${unknown.join(', ')}`);
+        await client.query(
+          `truncate ${BACKUP_TABLES.map((t) => `"${t}"`).join(', ')} restart identity cascade`,
+        );
         continue;
       }
       const { table, rows } = record as { table: string; rows: unknown[] };
       if (!BACKUP_TABLES.includes(table)) throw new Error(`Unknown table ${table} in backup.`);
-      await client.query(`insert into "${table}" select * from jsonb_populate_recordset(null::"${table}", $1::jsonb)`, [
-        JSON.stringify(rows),
-      ]);
+      await client.query(
+        `insert into "${table}" select * from jsonb_populate_recordset(null::"${table}", $1::jsonb)`,
+        [JSON.stringify(rows)],
+      );
       counts[table] = (counts[table] ?? 0) + rows.length;
     }
     if (!header) throw new Error(`${file} is empty.`);

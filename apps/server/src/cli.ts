@@ -26,7 +26,9 @@ const say = (text: string) => process.stdout.write(`${text}\n`);
 
 const program = new Command()
   .name('huizhi')
-  .description('汇治 Huizhi: community governance platform. Database: DATABASE_URL, or PGlite in HUIZHI_DATA_DIR (./data).');
+  .description(
+    '汇治 Huizhi: community governance platform. Database: DATABASE_URL, or PGlite in HUIZHI_DATA_DIR (./data).',
+  );
 
 program
   .command('serve')
@@ -49,9 +51,12 @@ program
   .action(async (set: string) => {
     if (set !== 'demo') throw new Error(`Unknown data set "${set}"; the only one is "demo".`);
     await withDatabase(async (deps) => {
-      if (!(await isDatabaseEmpty(deps.database.db))) throw new Error('The database already has territories; demo data goes only into an empty one.');
+      if (!(await isDatabaseEmpty(deps.database.db)))
+        throw new Error('The database already has territories; demo data goes only into an empty one.');
       const counts = await seedDemo(deps);
-      say(`Demo data loaded: ${counts.territories} territories, ${counts.units} units, ${counts.users} users.`);
+      say(
+        `Demo data loaded: ${counts.territories} territories, ${counts.units} units, ${counts.users} users.`,
+      );
     });
   });
 
@@ -66,29 +71,49 @@ user
   .option('--territory <code>', 'the territory code the role covers')
   .option('--unit <code>', 'the unit code the role covers')
   .option('--phone <phone>')
-  .action(async (options: { username: string; name: string; role: string; password?: string; territory?: string; unit?: string; phone?: string }) => {
-    await withDatabase(async (deps) => {
-      const { db } = deps.database;
-      const territoryId = options.territory
-        ? (await db.select({ id: territories.id }).from(territories).where(eq(territories.code, options.territory)))[0]?.id
-        : undefined;
-      if (options.territory && !territoryId) throw new Error(`No territory has the code ${options.territory}.`);
-      const unitId = options.unit ? (await db.select({ id: units.id }).from(units).where(eq(units.code, options.unit)))[0]?.id : undefined;
-      if (options.unit && !unitId) throw new Error(`No unit has the code ${options.unit}.`);
-      const parsed = ZCreateUser.safeParse({
-        username: options.username,
-        displayName: options.name,
-        password: options.password ?? process.env.HUIZHI_PASSWORD,
-        phone: options.phone,
-        assignments: [{ role: options.role, territoryId, unitId }],
+  .action(
+    async (options: {
+      username: string;
+      name: string;
+      role: string;
+      password?: string;
+      territory?: string;
+      unit?: string;
+      phone?: string;
+    }) => {
+      await withDatabase(async (deps) => {
+        const { db } = deps.database;
+        const territoryId = options.territory
+          ? (
+              await db
+                .select({ id: territories.id })
+                .from(territories)
+                .where(eq(territories.code, options.territory))
+            )[0]?.id
+          : undefined;
+        if (options.territory && !territoryId)
+          throw new Error(`No territory has the code ${options.territory}.`);
+        const unitId = options.unit
+          ? (await db.select({ id: units.id }).from(units).where(eq(units.code, options.unit)))[0]?.id
+          : undefined;
+        if (options.unit && !unitId) throw new Error(`No unit has the code ${options.unit}.`);
+        const parsed = ZCreateUser.safeParse({
+          username: options.username,
+          displayName: options.name,
+          password: options.password ?? process.env.HUIZHI_PASSWORD,
+          phone: options.phone,
+          assignments: [{ role: options.role, territoryId, unitId }],
+        });
+        if (!parsed.success) {
+          throw new Error(
+            parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('\n'),
+          );
+        }
+        const created = await createUserAsOperator(deps, parsed.data);
+        say(`User ${created.username} (${created.id}) added as ${options.role}.`);
       });
-      if (!parsed.success) {
-        throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('\n'));
-      }
-      const created = await createUserAsOperator(deps, parsed.data);
-      say(`User ${created.username} (${created.id}) added as ${options.role}.`);
-    });
-  });
+    },
+  );
 
 program
   .command('backup')
@@ -97,7 +122,11 @@ program
   .action(async (file: string) =>
     withDatabase(async (deps) => {
       const counts = await backupDatabase(deps.database, file, deps.clock.now());
-      say(`Backup written to ${file}: ${Object.entries(counts).map(([t, n]) => `${t} ${n}`).join(', ')}.`);
+      say(
+        `Backup written to ${file}: ${Object.entries(counts)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ')}.`,
+      );
     }),
   );
 
@@ -108,7 +137,11 @@ program
   .action(async (file: string) =>
     withDatabase(async (deps) => {
       const counts = await restoreDatabase(deps.database, file);
-      say(`Restored from ${file}: ${Object.entries(counts).map(([t, n]) => `${t} ${n}`).join(', ')}.`);
+      say(
+        `Restored from ${file}: ${Object.entries(counts)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ')}.`,
+      );
     }),
   );
 

@@ -9,7 +9,11 @@ const ZEnv = z.object({
   HUIZHI_DATA_DIR: z.string().default('./data'),
   HUIZHI_SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   HUIZHI_TIME_ZONE: z.string().default('Asia/Shanghai'),
-  HUIZHI_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  HUIZHI_SESSION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   HUIZHI_TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')

@@ -14,10 +14,17 @@ describe('openapi.json', () => {
     };
     const apiPaths = Object.keys(document.paths).filter((p) => p.startsWith('/api/v1'));
     expect(apiPaths).toEqual(
-      expect.arrayContaining(['/api/v1/auth/login', '/api/v1/territories', '/api/v1/territories/{id}', '/api/v1/users', '/api/v1/audit']),
+      expect.arrayContaining([
+        '/api/v1/auth/login',
+        '/api/v1/territories',
+        '/api/v1/territories/{id}',
+        '/api/v1/users',
+        '/api/v1/audit',
+      ]),
     );
     for (const path of apiPaths) {
-      for (const operation of Object.values(document.paths[path]!)) expect(Object.keys(operation.responses)).toContain('401');
+      for (const operation of Object.values(document.paths[path]!))
+        expect(Object.keys(operation.responses)).toContain('401');
     }
   });
 });

@@ -25,7 +25,10 @@ export async function openConfiguredDatabase(config: Config): Promise<OpenedData
   let unlock: (() => Promise<void>) | undefined;
   if (!config.databaseUrl) unlock = await lockDataDir(config.dataDir);
   try {
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') });
+    const database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      pgliteDir: join(config.dataDir, 'pglite'),
+    });
     await runMigrations(database.pool);
     return {
       database,
@@ -42,7 +45,11 @@ export async function openConfiguredDatabase(config: Config): Promise<OpenedData
 
 /** Whether this database holds the demo data (for printing the demo logins). */
 async function hasDemoData(deps: Deps): Promise<boolean> {
-  const rows = await deps.database.db.select({ id: auditLog.id }).from(auditLog).where(eq(auditLog.action, 'seed.demo')).limit(1);
+  const rows = await deps.database.db
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(eq(auditLog.action, 'seed.demo'))
+    .limit(1);
   return rows.length > 0;
 }
 
@@ -55,7 +62,8 @@ function printBanner(config: Config, url: string, database: Database, demo: bool
   ];
   if (demo) {
     lines.push('', `  Demo logins (password for all: ${DEMO_PASSWORD}):`);
-    for (const login of DEMO_LOGINS) lines.push(`    ${login.username.padEnd(12)} ${login.displayName}  ${login.description}`);
+    for (const login of DEMO_LOGINS)
+      lines.push(`    ${login.username.padEnd(12)} ${login.displayName}  ${login.description}`);
   }
   lines.push('');
   process.stdout.write(`${lines.join('\n')}\n`);

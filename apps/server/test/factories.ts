@@ -31,7 +31,8 @@ export async function buildTerritory(
 ): Promise<BuiltTerritory> {
   const level = options.level ?? 'street';
   const parentLevel = PARENT_LEVEL[level];
-  const parent = options.parent ?? (parentLevel ? await buildTerritory(deps, { level: parentLevel }) : undefined);
+  const parent =
+    options.parent ?? (parentLevel ? await buildTerritory(deps, { level: parentLevel }) : undefined);
   const id = randomUUID();
   const path = buildTerritoryPath(parent?.path ?? null, id);
   const name = options.name ?? `测试${level}${counter}`;
@@ -67,7 +68,13 @@ export async function buildUnit(deps: Deps, options: { territory?: BuiltTerritor
 /** Creates a user with one role over a territory or unit (a new street when neither is given). */
 export async function buildUser(
   deps: Deps,
-  options: { role?: Role; territory?: BuiltTerritory; unitId?: string; password?: string; phone?: string } = {},
+  options: {
+    role?: Role;
+    territory?: BuiltTerritory;
+    unitId?: string;
+    password?: string;
+    phone?: string;
+  } = {},
 ) {
   const role = options.role ?? 'dispatcher';
   const password = options.password ?? 'test-password-123';

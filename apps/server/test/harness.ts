@@ -27,7 +27,9 @@ export async function openTestDatabase() {
 
 /** Empties every table. */
 export async function resetDatabase(deps: Deps): Promise<void> {
-  await deps.database.pool.query(`truncate ${BACKUP_TABLES.map((t) => `"${t}"`).join(', ')} restart identity cascade`);
+  await deps.database.pool.query(
+    `truncate ${BACKUP_TABLES.map((t) => `"${t}"`).join(', ')} restart identity cascade`,
+  );
 }
 
 /** Builds the app on the shared test database with a pinned clock, emptied and seeded with the demo data. */
@@ -58,8 +60,16 @@ export interface Session {
 }
 
 /** Signs in through the API and returns the cookie and CSRF token for later requests. */
-export async function loginAs(app: FastifyInstance, username: string, password = DEMO_PASSWORD): Promise<Session> {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+export async function loginAs(
+  app: FastifyInstance,
+  username: string,
+  password = DEMO_PASSWORD,
+): Promise<Session> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username, password },
+  });
   if (response.statusCode !== 200) throw new Error(`login as ${username} failed: ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'hz_session');
   if (!cookie) throw new Error('no session cookie');
@@ -81,7 +91,12 @@ export function call(
     allHeaders.cookie = session.cookie;
     if (method !== 'GET') allHeaders['x-csrf-token'] = session.csrfToken;
   }
-  return app.inject({ method, url, headers: allHeaders, ...(payload === undefined ? {} : { payload: payload as object }) });
+  return app.inject({
+    method,
+    url,
+    headers: allHeaders,
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
 }
 
 /** The error code of an error response. */

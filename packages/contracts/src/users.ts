@@ -23,7 +23,10 @@ export const ZAssignmentInput = z
     unitId: z.uuid().optional(),
   })
   .refine((a) => !(a.territoryId && a.unitId), 'a role applies to a territory or a unit, not both')
-  .refine((a) => a.role === 'resident' || a.territoryId || a.unitId, 'a staff role needs a territory or a unit');
+  .refine(
+    (a) => a.role === 'resident' || a.territoryId || a.unitId,
+    'a staff role needs a territory or a unit',
+  );
 
 export const ZUser = z.object({
   id: z.string(),

@@ -33,9 +33,21 @@ describe('can', () => {
   it.each([
     ['street dispatcher reads own street', street1Dispatcher, 'territory.read', territory(S1), true],
     ['street dispatcher reads a community inside', street1Dispatcher, 'territory.read', territory(K1), true],
-    ['street dispatcher cannot read a sibling street', street1Dispatcher, 'territory.read', territory(S2), false],
+    [
+      'street dispatcher cannot read a sibling street',
+      street1Dispatcher,
+      'territory.read',
+      territory(S2),
+      false,
+    ],
     ['street dispatcher cannot read its district', street1Dispatcher, 'territory.read', territory(D1), false],
-    ['street dispatcher cannot manage territory', street1Dispatcher, 'territory.manage', territory(K1), false],
+    [
+      'street dispatcher cannot manage territory',
+      street1Dispatcher,
+      'territory.manage',
+      territory(K1),
+      false,
+    ],
     ['city admin reads anything', cityAdmin, 'territory.read', territory(K1), true],
     ['resident reads no territory', resident, 'territory.read', territory(C), false],
     ['handler reads the area its unit serves', handler, 'territory.read', territory(K1), true],
@@ -110,7 +122,10 @@ describe('navFor', () => {
   });
   it('has an entry for every role', () => {
     for (const role of ROLES) {
-      const actor: Actor = { userId: 'r', assignments: [{ role, scope: { kind: 'territory', territoryId: 'c', path: C } }] };
+      const actor: Actor = {
+        userId: 'r',
+        assignments: [{ role, scope: { kind: 'territory', territoryId: 'c', path: C } }],
+      };
       expect(navFor(actor)).toContain('home');
       expect(grantedActions(actor).length).toBeGreaterThanOrEqual(0);
     }

@@ -8,7 +8,11 @@ import lockfile from 'proper-lockfile';
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   mkdirSync(dataDir, { recursive: true });
   try {
-    return await lockfile.lock(dataDir, { lockfilePath: `${dataDir}/.huizhi.lock`, stale: 10_000, update: 2_000 });
+    return await lockfile.lock(dataDir, {
+      lockfilePath: `${dataDir}/.huizhi.lock`,
+      stale: 10_000,
+      update: 2_000,
+    });
   } catch (error) {
     if ((error as { code?: string }).code === 'ELOCKED') {
       throw new Error(

@@ -34,7 +34,9 @@ export async function runMigrations(pool: pg.Pool): Promise<void> {
 }
 
 /** Returns how many migrations the database has applied (0 when none). */
-export async function appliedMigrationCount(queryable: Pick<pg.Pool, 'query'> | pg.PoolClient): Promise<number> {
+export async function appliedMigrationCount(
+  queryable: Pick<pg.Pool, 'query'> | pg.PoolClient,
+): Promise<number> {
   // Inside another transaction on PGlite, pass that transaction's client: PGlite serves one at a time.
   const result = await queryable.query<{ count: number }>(
     `select count(*)::int as count from drizzle.__drizzle_migrations`,

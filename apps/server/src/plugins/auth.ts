@@ -49,7 +49,8 @@ function checkCsrf(request: FastifyRequest, session: SessionInfo): void {
     if (originHost !== request.host) throw new AppError('CSRF_TOKEN_INVALID');
   }
   const header = request.headers[CSRF_HEADER];
-  if (typeof header !== 'string' || !sameToken(header, session.csrfToken)) throw new AppError('CSRF_TOKEN_INVALID');
+  if (typeof header !== 'string' || !sameToken(header, session.csrfToken))
+    throw new AppError('CSRF_TOKEN_INVALID');
 }
 
 /** Returns the signed-in actor or throws UNAUTHENTICATED; checks CSRF on state-changing requests. */
@@ -67,10 +68,23 @@ export function actorOf(request: FastifyRequest): ActorContext {
 }
 
 /** Sets the session cookie: httpOnly, SameSite=Lax, Secure behind TLS. */
-export function setSessionCookie(deps: Deps, request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date) {
+export function setSessionCookie(
+  deps: Deps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  expiresAt: Date,
+) {
   const secure =
-    deps.config.secureCookies === 'always' || (deps.config.secureCookies === 'auto' && request.protocol === 'https');
-  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
+    deps.config.secureCookies === 'always' ||
+    (deps.config.secureCookies === 'auto' && request.protocol === 'https');
+  reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    expires: expiresAt,
+  });
 }
 
 export function clearSessionCookie(reply: FastifyReply) {

@@ -12,7 +12,10 @@ afterAll(async () => t.close());
 describe('errors', () => {
   it('has a line in docs/errors.md for every code of the registry', () => {
     const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
-    for (const code of Object.keys(ERROR_CODES)) expect(doc, code).toContain(`| \`${code}\` | ${ERROR_CODES[code as keyof typeof ERROR_CODES].status} |`);
+    for (const code of Object.keys(ERROR_CODES))
+      expect(doc, code).toContain(
+        `| \`${code}\` | ${ERROR_CODES[code as keyof typeof ERROR_CODES].status} |`,
+      );
   });
 
   it('answers malformed JSON, unknown routes, wrong content types and large bodies with codes', async () => {
@@ -47,7 +50,9 @@ describe('errors', () => {
     await broken.deps.database.pool.end();
     const response = await call(broken.app, session, 'GET', '/api/v1/territories');
     expect(response.statusCode).toBe(500);
-    expect(response.json()).toEqual({ error: { code: 'INTERNAL', message: 'Something went wrong on our side.' } });
+    expect(response.json()).toEqual({
+      error: { code: 'INTERNAL', message: 'Something went wrong on our side.' },
+    });
     expect(response.body).not.toMatch(/pool|pg|sql/i);
     await broken.app.close();
   });

@@ -14,7 +14,12 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 };
 
 /** Turns any thrown error into the one wire shape { error: { code, message, details? } }. */
-export function toErrorResponse(error: unknown): { status: number; code: ErrorCode; message: string; details?: unknown } {
+export function toErrorResponse(error: unknown): {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+} {
   if (error instanceof AppError) {
     return { status: error.status, code: error.code, message: error.message, details: error.details };
   }
@@ -33,11 +38,15 @@ export function toErrorResponse(error: unknown): { status: number; code: ErrorCo
       },
     };
   }
-  if (fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error instanceof SyntaxError && fastifyError.statusCode === 400)) {
+  if (
+    fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    (error instanceof SyntaxError && fastifyError.statusCode === 400)
+  ) {
     return { status: 400, code: 'MALFORMED_REQUEST', message: ERROR_CODES.MALFORMED_REQUEST.message };
   }
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
-  if (mapped) return { status: ERROR_CODES[mapped].status, code: mapped, message: ERROR_CODES[mapped].message };
+  if (mapped)
+    return { status: ERROR_CODES[mapped].status, code: mapped, message: ERROR_CODES[mapped].message };
   if (fastifyError.statusCode === 429) {
     return { status: 429, code: 'RATE_LIMITED', message: ERROR_CODES.RATE_LIMITED.message };
   }
@@ -52,7 +61,10 @@ export const errorsPlugin = fp(
     app.setErrorHandler((error, request, reply) => {
       const response = toErrorResponse(error);
       if (response.status >= 500) {
-        request.log.error({ err: error, serialization: isResponseSerializationError(error) }, 'request failed');
+        request.log.error(
+          { err: error, serialization: isResponseSerializationError(error) },
+          'request failed',
+        );
       } else {
         request.log.info({ code: response.code }, 'request refused');
       }

@@ -6,7 +6,8 @@ type Ring = [number, number][];
 /** Shoelace area of a ring (planar, in squared degrees: fine for comparing tiles of one city). */
 function ringArea(ring: Ring): number {
   let sum = 0;
-  for (let i = 0; i < ring.length - 1; i++) sum += ring[i]![0] * ring[i + 1]![1] - ring[i + 1]![0] * ring[i]![1];
+  for (let i = 0; i < ring.length - 1; i++)
+    sum += ring[i]![0] * ring[i + 1]![1] - ring[i + 1]![0] * ring[i]![1];
   return sum / 2;
 }
 
@@ -17,9 +18,11 @@ describe('demo city', () => {
   const byLevel = (level: string) => city.territories.filter((t) => t.level === level);
 
   it('has the promised size', () => {
-    expect([byLevel('city'), byLevel('district'), byLevel('street'), byLevel('community'), byLevel('grid')].map((l) => l.length)).toEqual([
-      1, 2, 6, 20, 100,
-    ]);
+    expect(
+      [byLevel('city'), byLevel('district'), byLevel('street'), byLevel('community'), byLevel('grid')].map(
+        (l) => l.length,
+      ),
+    ).toEqual([1, 2, 6, 20, 100]);
     expect(city.units.filter((u) => u.type === 'department')).toHaveLength(10);
     expect(city.units.filter((u) => u.type === 'enterprise')).toHaveLength(2);
   });

@@ -78,8 +78,26 @@ const DISTRICTS = [
   { name: '清和区', streets: ['清源街道', '新华街道', '长乐街道'] },
 ];
 const COMMUNITY_NAMES = [
-  '东湖', '西苑', '南湖', '北辰', '春晖', '夏荷', '秋实', '冬青', '文华', '武英',
-  '嘉园', '和风', '锦绣', '翠微', '金台', '银河', '玉泉', '紫竹', '青云', '白塔',
+  '东湖',
+  '西苑',
+  '南湖',
+  '北辰',
+  '春晖',
+  '夏荷',
+  '秋实',
+  '冬青',
+  '文华',
+  '武英',
+  '嘉园',
+  '和风',
+  '锦绣',
+  '翠微',
+  '金台',
+  '银河',
+  '玉泉',
+  '紫竹',
+  '青云',
+  '白塔',
 ];
 const DEPARTMENTS = [
   { key: 'cgzf', name: '城市管理综合执法局' },
@@ -118,36 +136,110 @@ export function generateDemoCity(): { territories: TerritorySeed[]; units: UnitS
   const lattice = buildLattice();
   const list: TerritorySeed[] = [];
   const unitList: UnitSeed[] = [];
-  const add = (parent: TerritorySeed | null, level: TerritoryLevel, name: string, code: string, geometry: object | null) => {
+  const add = (
+    parent: TerritorySeed | null,
+    level: TerritoryLevel,
+    name: string,
+    code: string,
+    geometry: object | null,
+  ) => {
     const id = stableId(`territory:${code}`);
-    const node = { id, parentId: parent?.id ?? null, level, name, code, path: buildTerritoryPath(parent?.path ?? null, id), geometry };
+    const node = {
+      id,
+      parentId: parent?.id ?? null,
+      level,
+      name,
+      code,
+      path: buildTerritoryPath(parent?.path ?? null, id),
+      geometry,
+    };
     list.push(node);
     return node;
   };
   const city = add(null, 'city', '示范市', '990100000000', blockPolygon(lattice, 0, COLUMNS, 0, ROWS));
-  unitList.push({ id: stableId('unit:water'), name: '示范市自来水集团', code: 'U-ENT-WATER', type: 'enterprise', territoryId: city.id });
-  unitList.push({ id: stableId('unit:gas'), name: '示范市燃气集团', code: 'U-ENT-GAS', type: 'enterprise', territoryId: city.id });
+  unitList.push({
+    id: stableId('unit:water'),
+    name: '示范市自来水集团',
+    code: 'U-ENT-WATER',
+    type: 'enterprise',
+    territoryId: city.id,
+  });
+  unitList.push({
+    id: stableId('unit:gas'),
+    name: '示范市燃气集团',
+    code: 'U-ENT-GAS',
+    type: 'enterprise',
+    territoryId: city.id,
+  });
   let communityIndex = 0;
   DISTRICTS.forEach((districtSeed, d) => {
     const c0 = d * 5;
     const dCode = `9901${String(d + 1).padStart(2, '0')}`;
-    const district = add(city, 'district', districtSeed.name, `${dCode}000000`, blockPolygon(lattice, c0, c0 + 5, 0, ROWS));
-    unitList.push({ id: stableId(`unit:gov:${dCode}`), name: `${districtSeed.name}人民政府`, code: `U-GOV-${dCode}`, type: 'districtGovernment', territoryId: district.id });
+    const district = add(
+      city,
+      'district',
+      districtSeed.name,
+      `${dCode}000000`,
+      blockPolygon(lattice, c0, c0 + 5, 0, ROWS),
+    );
+    unitList.push({
+      id: stableId(`unit:gov:${dCode}`),
+      name: `${districtSeed.name}人民政府`,
+      code: `U-GOV-${dCode}`,
+      type: 'districtGovernment',
+      territoryId: district.id,
+    });
     for (const dept of DEPARTMENTS) {
-      unitList.push({ id: stableId(`unit:dept:${dCode}:${dept.key}`), name: `${districtSeed.name}${dept.name}`, code: `U-DEPT-${dCode}-${dept.key.toUpperCase()}`, type: 'department', territoryId: district.id });
+      unitList.push({
+        id: stableId(`unit:dept:${dCode}:${dept.key}`),
+        name: `${districtSeed.name}${dept.name}`,
+        code: `U-DEPT-${dCode}-${dept.key.toUpperCase()}`,
+        type: 'department',
+        territoryId: district.id,
+      });
     }
     districtSeed.streets.forEach((streetName, s) => {
       const [r0, r1] = STREET_ROWS[s]!;
       const sCode = `${dCode}${String(s + 1).padStart(3, '0')}`;
-      const street = add(district, 'street', streetName, `${sCode}000`, blockPolygon(lattice, c0, c0 + 5, r0, r1));
-      unitList.push({ id: stableId(`unit:street:${sCode}`), name: `${streetName}办事处`, code: `U-STREET-${sCode}`, type: 'street', territoryId: street.id });
+      const street = add(
+        district,
+        'street',
+        streetName,
+        `${sCode}000`,
+        blockPolygon(lattice, c0, c0 + 5, r0, r1),
+      );
+      unitList.push({
+        id: stableId(`unit:street:${sCode}`),
+        name: `${streetName}办事处`,
+        code: `U-STREET-${sCode}`,
+        type: 'street',
+        territoryId: street.id,
+      });
       for (let r = r0; r < r1; r++) {
         const communityName = `${COMMUNITY_NAMES[communityIndex++]}社区`;
         const cCode = `${sCode}${String(r - r0 + 1).padStart(3, '0')}`;
-        const community = add(street, 'community', communityName, cCode, blockPolygon(lattice, c0, c0 + 5, r, r + 1));
-        unitList.push({ id: stableId(`unit:community:${cCode}`), name: `${communityName}居民委员会`, code: `U-COMM-${cCode}`, type: 'community', territoryId: community.id });
+        const community = add(
+          street,
+          'community',
+          communityName,
+          cCode,
+          blockPolygon(lattice, c0, c0 + 5, r, r + 1),
+        );
+        unitList.push({
+          id: stableId(`unit:community:${cCode}`),
+          name: `${communityName}居民委员会`,
+          code: `U-COMM-${cCode}`,
+          type: 'community',
+          territoryId: community.id,
+        });
         for (let g = 0; g < 5; g++) {
-          add(community, 'grid', `${communityName}第${g + 1}网格`, `${cCode}G${String(g + 1).padStart(2, '0')}`, blockPolygon(lattice, c0 + g, c0 + g + 1, r, r + 1));
+          add(
+            community,
+            'grid',
+            `${communityName}第${g + 1}网格`,
+            `${cCode}G${String(g + 1).padStart(2, '0')}`,
+            blockPolygon(lattice, c0 + g, c0 + g + 1, r, r + 1),
+          );
         }
       }
     });
@@ -167,16 +259,76 @@ interface DemoLogin {
 
 /** One demo login per role, each scoped the way that person would be. */
 export const DEMO_LOGINS: DemoLogin[] = [
-  { username: 'resident', displayName: '王小明', phone: '13800000001', territoryCode: '990101001001', description: '东湖社区居民' },
-  { username: 'operator', displayName: '李话务', phone: '13800000002', territoryCode: '990100000000', description: '12345 热线话务员（全市）' },
-  { username: 'dispatcher', displayName: '赵派单', phone: '13800000003', territoryCode: '990101001000', description: '和平街道派单员' },
-  { username: 'handler', displayName: '钱承办', phone: '13800000004', unitCode: 'U-DEPT-990101-CGZF', description: '明德区城管执法局承办人' },
-  { username: 'unitLead', displayName: '孙主任', phone: '13800000005', unitCode: 'U-STREET-990101001', description: '和平街道办事处负责人' },
-  { username: 'gridWorker', displayName: '周网格', phone: '13800000006', territoryCode: '990101001001G01', description: '东湖社区第1网格网格员' },
-  { username: 'partyMember', displayName: '吴党员', phone: '13800000007', territoryCode: '990101001001', description: '到东湖社区报到的在职党员' },
-  { username: 'volunteer', displayName: '郑志愿', phone: '13800000008', territoryCode: '990101001001', description: '东湖社区志愿者' },
-  { username: 'assessor', displayName: '冯考核', phone: '13800000009', territoryCode: '990100000000', description: '市政务服务局考核员（全市）' },
-  { username: 'admin', displayName: '陈管理', phone: '13800000010', territoryCode: '990100000000', description: '系统管理员（全市）' },
+  {
+    username: 'resident',
+    displayName: '王小明',
+    phone: '13800000001',
+    territoryCode: '990101001001',
+    description: '东湖社区居民',
+  },
+  {
+    username: 'operator',
+    displayName: '李话务',
+    phone: '13800000002',
+    territoryCode: '990100000000',
+    description: '12345 热线话务员（全市）',
+  },
+  {
+    username: 'dispatcher',
+    displayName: '赵派单',
+    phone: '13800000003',
+    territoryCode: '990101001000',
+    description: '和平街道派单员',
+  },
+  {
+    username: 'handler',
+    displayName: '钱承办',
+    phone: '13800000004',
+    unitCode: 'U-DEPT-990101-CGZF',
+    description: '明德区城管执法局承办人',
+  },
+  {
+    username: 'unitLead',
+    displayName: '孙主任',
+    phone: '13800000005',
+    unitCode: 'U-STREET-990101001',
+    description: '和平街道办事处负责人',
+  },
+  {
+    username: 'gridWorker',
+    displayName: '周网格',
+    phone: '13800000006',
+    territoryCode: '990101001001G01',
+    description: '东湖社区第1网格网格员',
+  },
+  {
+    username: 'partyMember',
+    displayName: '吴党员',
+    phone: '13800000007',
+    territoryCode: '990101001001',
+    description: '到东湖社区报到的在职党员',
+  },
+  {
+    username: 'volunteer',
+    displayName: '郑志愿',
+    phone: '13800000008',
+    territoryCode: '990101001001',
+    description: '东湖社区志愿者',
+  },
+  {
+    username: 'assessor',
+    displayName: '冯考核',
+    phone: '13800000009',
+    territoryCode: '990100000000',
+    description: '市政务服务局考核员（全市）',
+  },
+  {
+    username: 'admin',
+    displayName: '陈管理',
+    phone: '13800000010',
+    territoryCode: '990100000000',
+    description: '系统管理员（全市）',
+  },
 ];
 
 /** True when the database holds no territory yet (a first start). */
@@ -193,11 +345,23 @@ export async function seedDemo(deps: Deps): Promise<{ territories: number; units
   const byCode = new Map(city.territories.map((t) => [t.code, t.id]));
   const unitByCode = new Map(city.units.map((u) => [u.code, u.id]));
   await deps.database.db.transaction(async (tx) => {
-    await tx.insert(territories).values(city.territories.map((t) => ({ ...t, createdAt: now, updatedAt: now })));
+    await tx
+      .insert(territories)
+      .values(city.territories.map((t) => ({ ...t, createdAt: now, updatedAt: now })));
     await tx.insert(units).values(city.units.map((u) => ({ ...u, createdAt: now })));
     for (const login of DEMO_LOGINS) {
       const userId = stableId(`user:${login.username}`);
-      await tx.insert(users).values({ id: userId, username: login.username, displayName: login.displayName, phone: login.phone, passwordHash, locale: 'zh-CN', createdAt: now });
+      await tx
+        .insert(users)
+        .values({
+          id: userId,
+          username: login.username,
+          displayName: login.displayName,
+          phone: login.phone,
+          passwordHash,
+          locale: 'zh-CN',
+          createdAt: now,
+        });
       await tx.insert(roleAssignments).values({
         id: randomUUID(),
         userId,

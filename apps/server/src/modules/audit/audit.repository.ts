@@ -33,7 +33,9 @@ export interface AuditListFilter {
 
 /** Lists entries newest first, limited to the reader's scope. */
 export async function listAuditEntries(db: DbOrTx, filter: AuditListFilter) {
-  const scopeConditions: SQL[] = filter.scope.territoryPaths.map((path) => like(auditLog.scopePath, `${path}%`));
+  const scopeConditions: SQL[] = filter.scope.territoryPaths.map((path) =>
+    like(auditLog.scopePath, `${path}%`),
+  );
   if (filter.includeUnscoped) scopeConditions.push(isNull(auditLog.scopePath));
   if (scopeConditions.length === 0) return { rows: [], total: 0 };
   const where = and(
@@ -65,4 +67,3 @@ export async function listAuditEntries(db: DbOrTx, filter: AuditListFilter) {
   ]);
   return { rows, total: totals[0]?.total ?? 0 };
 }
-

@@ -37,12 +37,20 @@ describe('audit log', () => {
     }
 
     const cityView = (await call(t.app, cityAdmin, 'GET', '/api/v1/audit?entityType=user&limit=100')).json();
-    const cityActions = cityView.items.map((e: { action: string; details: { username?: string } | null }) => `${e.action}:${e.details?.username ?? ''}`);
-    expect(cityActions).toEqual(expect.arrayContaining(['user.create:in.heping', 'user.create:in.anding', 'auth.login:']));
+    const cityActions = cityView.items.map(
+      (e: { action: string; details: { username?: string } | null }) =>
+        `${e.action}:${e.details?.username ?? ''}`,
+    );
+    expect(cityActions).toEqual(
+      expect.arrayContaining(['user.create:in.heping', 'user.create:in.anding', 'auth.login:']),
+    );
     expect(cityView.items[0].actorName).toBeDefined();
 
     const streetView = (await call(t.app, streetSession, 'GET', '/api/v1/audit?limit=100')).json();
-    const streetActions = streetView.items.map((e: { action: string; details: { username?: string } | null }) => `${e.action}:${e.details?.username ?? ''}`);
+    const streetActions = streetView.items.map(
+      (e: { action: string; details: { username?: string } | null }) =>
+        `${e.action}:${e.details?.username ?? ''}`,
+    );
     expect(streetActions).toContain('user.create:in.heping');
     expect(streetActions).not.toContain('user.create:in.anding');
     // Sign-ins concern no territory: only admins of the whole tree see them.
@@ -62,6 +70,8 @@ describe('audit log', () => {
       assignments: [{ role: 'gridWorker', territoryId: (await territoryByCode(t.deps, '990101001000')).id }],
     });
     expect(errorCode(response)).toBe('USERNAME_TAKEN');
-    expect((await call(t.app, admin, 'GET', '/api/v1/audit?action=user.create&limit=1')).json().total).toBe(before);
+    expect((await call(t.app, admin, 'GET', '/api/v1/audit?action=user.create&limit=1')).json().total).toBe(
+      before,
+    );
   });
 });

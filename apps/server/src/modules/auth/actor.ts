@@ -26,5 +26,7 @@ export function toAssignments(rows: AssignmentRow[]): ActorContext['assignments'
 
 /** The territory paths a user belongs to, for deciding which admins may see them. */
 export function userScopePaths(rows: AssignmentRow[]): string[] {
-  return rows.flatMap((row) => [row.territoryPath, row.unitTerritoryPath].filter((p): p is string => p !== null));
+  return rows.flatMap((row) =>
+    [row.territoryPath, row.unitTerritoryPath].filter((p): p is string => p !== null),
+  );
 }

@@ -67,12 +67,19 @@ export async function updateUserLocale(db: DbOrTx, userId: string, locale: strin
   await db.update(users).set({ locale }).where(eq(users.id, userId));
 }
 
-export async function insertLoginAttempt(db: DbOrTx, attempt: typeof loginAttempts.$inferInsert): Promise<void> {
+export async function insertLoginAttempt(
+  db: DbOrTx,
+  attempt: typeof loginAttempts.$inferInsert,
+): Promise<void> {
   await db.insert(loginAttempts).values(attempt);
 }
 
 /** Failed sign-ins for a username since `since` and after its last successful one. */
-export async function countRecentFailuresForUsername(db: DbOrTx, username: string, since: Date): Promise<number> {
+export async function countRecentFailuresForUsername(
+  db: DbOrTx,
+  username: string,
+  since: Date,
+): Promise<number> {
   const rows = await db
     .select({ n: count() })
     .from(loginAttempts)

@@ -84,7 +84,11 @@ export async function login(
       ip: request.ip,
       userAgent: request.userAgent?.slice(0, 300) ?? null,
     });
-    await recordAudit(tx, deps, user.id, request, { action: 'auth.login', entityType: 'user', entityId: user.id });
+    await recordAudit(tx, deps, user.id, request, {
+      action: 'auth.login',
+      entityType: 'user',
+      entityId: user.id,
+    });
   });
   const rows = await findAssignmentsOfUsers(db, [user.id]);
   const actor: ActorContext = {
@@ -137,7 +141,12 @@ export async function setLocale(deps: Deps, actor: ActorContext, locale: TLocale
 export function presentMe(session: SessionInfo): TMe {
   const { actor } = session;
   return {
-    user: { id: actor.userId, username: actor.username, displayName: actor.displayName, locale: actor.locale },
+    user: {
+      id: actor.userId,
+      username: actor.username,
+      displayName: actor.displayName,
+      locale: actor.locale,
+    },
     assignments: actor.assignments.map((a) => ({
       role: a.role,
       scope: { kind: a.scope.kind, id: a.scopeId, name: a.scopeName },

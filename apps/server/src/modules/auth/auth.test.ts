@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { call, createTestApp, errorCode, loginAs, resetDatabase, type TestContext } from '../../../test/harness.ts';
+import {
+  call,
+  createTestApp,
+  errorCode,
+  loginAs,
+  resetDatabase,
+  type TestContext,
+} from '../../../test/harness.ts';
 import { seedDemo } from '../../seed/demo.ts';
 import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP } from './auth.service.ts';
 
@@ -26,7 +33,10 @@ describe('login', () => {
     expect(cookie?.secure).toBeFalsy();
     const body = response.json();
     expect(body.nav).toEqual(['home', 'territories', 'units', 'account']);
-    expect(body.assignments[0]).toMatchObject({ role: 'dispatcher', scope: { kind: 'territory', name: '和平街道' } });
+    expect(body.assignments[0]).toMatchObject({
+      role: 'dispatcher',
+      scope: { kind: 'territory', name: '和平街道' },
+    });
   });
 
   it('ignores the case of the username', async () => {
@@ -102,7 +112,14 @@ describe('session', () => {
       payload: { locale: 'en' },
     });
     expect(errorCode(noToken)).toBe('CSRF_TOKEN_INVALID');
-    const otherOrigin = await call(t.app, session, 'PUT', '/api/v1/auth/me/locale', { locale: 'en' }, { origin: 'https://evil.example' });
+    const otherOrigin = await call(
+      t.app,
+      session,
+      'PUT',
+      '/api/v1/auth/me/locale',
+      { locale: 'en' },
+      { origin: 'https://evil.example' },
+    );
     expect(errorCode(otherOrigin)).toBe('CSRF_TOKEN_INVALID');
     const ok = await call(t.app, session, 'PUT', '/api/v1/auth/me/locale', { locale: 'en' });
     expect(ok.statusCode).toBe(200);

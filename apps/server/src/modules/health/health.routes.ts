@@ -9,7 +9,10 @@ export async function healthRoutes(app: FastifyInstance, { deps }: ModuleOptions
   const shipped = shippedMigrationCount();
   api.get(
     '/healthz',
-    { schema: { tags: ['health'], summary: 'The process is up', response: { 200: ZHealth } }, logLevel: 'warn' },
+    {
+      schema: { tags: ['health'], summary: 'The process is up', response: { 200: ZHealth } },
+      logLevel: 'warn',
+    },
     async () => ({ status: 'ok' as const }),
   );
   api.get(
@@ -29,7 +32,8 @@ export async function healthRoutes(app: FastifyInstance, { deps }: ModuleOptions
       } catch {
         throw new AppError('NOT_READY', 'The database is not reachable.');
       }
-      if (applied < shipped) throw new AppError('NOT_READY', `Migrations pending: ${applied} of ${shipped} applied.`);
+      if (applied < shipped)
+        throw new AppError('NOT_READY', `Migrations pending: ${applied} of ${shipped} applied.`);
       return { status: 'ready' as const, database: deps.database.kind, migrations: applied };
     },
   );

@@ -15,7 +15,9 @@ export interface IdempotentResult<T> {
 }
 
 function hashRequest(payload: unknown): string {
-  return createHash('sha256').update(JSON.stringify(payload ?? null)).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(payload ?? null))
+    .digest('hex');
 }
 
 /**
@@ -36,7 +38,10 @@ export async function runIdempotent<T>(
     return { statusCode, body: await db.transaction((tx) => action(tx)), replayed: false };
   }
   if (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX) {
-    throw new AppError('VALIDATION_FAILED', `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`,
+    );
   }
   const requestHash = hashRequest(request);
   return db.transaction(async (tx) => {

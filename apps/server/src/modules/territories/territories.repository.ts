@@ -33,7 +33,13 @@ export async function listTerritories(db: DbOrTx, filter: TerritoryListFilter) {
     filter.q ? ilike(territories.name, `%${escapeLike(filter.q)}%`) : undefined,
   );
   const [rows, totals] = await Promise.all([
-    db.select(territoryColumns).from(territories).where(where).orderBy(asc(territories.code)).limit(filter.limit).offset(filter.offset),
+    db
+      .select(territoryColumns)
+      .from(territories)
+      .where(where)
+      .orderBy(asc(territories.code))
+      .limit(filter.limit)
+      .offset(filter.offset),
     db.select({ total: count() }).from(territories).where(where),
   ]);
   return { rows, total: totals[0]?.total ?? 0 };
@@ -46,7 +52,10 @@ export async function findTerritoryById(db: DbOrTx, id: string) {
 
 export async function findTerritoriesByIds(db: DbOrTx, ids: string[]) {
   if (ids.length === 0) return [];
-  return db.select({ id: territories.id, path: territories.path, level: territories.level }).from(territories).where(sql`${territories.id} in ${ids}`);
+  return db
+    .select({ id: territories.id, path: territories.path, level: territories.level })
+    .from(territories)
+    .where(sql`${territories.id} in ${ids}`);
 }
 
 export type TerritoryRow = NonNullable<Awaited<ReturnType<typeof findTerritoryById>>>;

@@ -10,7 +10,11 @@ function present(row: TerritoryRow): TTerritory {
 }
 
 /** Lists the territories inside the actor's scope. */
-export async function listTerritoriesFor(deps: Deps, actor: ActorContext, query: TTerritoryListQuery): Promise<TTerritoryList> {
+export async function listTerritoriesFor(
+  deps: Deps,
+  actor: ActorContext,
+  query: TTerritoryListQuery,
+): Promise<TTerritoryList> {
   const scope = pathWithinScope(territories.path, scopeFilter(actor, 'territory.read'));
   const { rows, total } = await listTerritories(deps.database.db, { ...query, scope });
   return { items: rows.map(present), total };
@@ -24,4 +28,3 @@ export async function getTerritoryFor(deps: Deps, actor: ActorContext, id: strin
   }
   return present(row);
 }
-

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestApp, errorCode, loginAs, type Session, type TestContext } from '../../../test/harness.ts';
+import {
+  call,
+  createTestApp,
+  errorCode,
+  loginAs,
+  type Session,
+  type TestContext,
+} from '../../../test/harness.ts';
 import { buildTerritory, buildUser } from '../../../test/factories.ts';
 import { stableId } from '../../seed/demo.ts';
 
@@ -29,19 +36,36 @@ describe('territories, scoped to the actor', () => {
     const other = await call(t.app, dispatcher, 'GET', `/api/v1/territories/${ANDING_STREET}`);
     expect(other.statusCode).toBe(404);
     expect(errorCode(other)).toBe('NOT_FOUND');
-    const missing = await call(t.app, dispatcher, 'GET', '/api/v1/territories/00000000-0000-4000-8000-000000000000');
+    const missing = await call(
+      t.app,
+      dispatcher,
+      'GET',
+      '/api/v1/territories/00000000-0000-4000-8000-000000000000',
+    );
     expect(missing.json()).toEqual(other.json());
     const own = await call(t.app, dispatcher, 'GET', `/api/v1/territories/${DONGHU_COMMUNITY}`);
-    expect(own.json()).toMatchObject({ name: '东湖社区', level: 'community', childCount: 5, hasGeometry: true });
+    expect(own.json()).toMatchObject({
+      name: '东湖社区',
+      level: 'community',
+      childCount: 5,
+      hasGeometry: true,
+    });
   });
 
   it('filters children, level and name', async () => {
     const children = await call(t.app, dispatcher, 'GET', `/api/v1/territories?parentId=${DONGHU_COMMUNITY}`);
-    expect(children.json().items.map((i: { name: string }) => i.name)).toEqual([1, 2, 3, 4, 5].map((n) => `东湖社区第${n}网格`));
+    expect(children.json().items.map((i: { name: string }) => i.name)).toEqual(
+      [1, 2, 3, 4, 5].map((n) => `东湖社区第${n}网格`),
+    );
     const grids = await call(t.app, dispatcher, 'GET', '/api/v1/territories?level=grid&limit=1');
     expect(grids.json()).toMatchObject({ total: 20 });
     expect(grids.json().items).toHaveLength(1);
-    const byName = await call(t.app, dispatcher, 'GET', `/api/v1/territories?q=${encodeURIComponent('西苑')}`);
+    const byName = await call(
+      t.app,
+      dispatcher,
+      'GET',
+      `/api/v1/territories?q=${encodeURIComponent('西苑')}`,
+    );
     expect(byName.json().items.map((i: { name: string }) => i.name)).toContain('西苑社区');
     const wildcard = await call(t.app, dispatcher, 'GET', `/api/v1/territories?q=${encodeURIComponent('%')}`);
     expect(wildcard.json().total).toBe(0);
@@ -49,10 +73,17 @@ describe('territories, scoped to the actor', () => {
 
   it('shows a city-wide role the whole tree and a resident nothing', async () => {
     const operator = await loginAs(t.app, 'operator');
-    expect((await call(t.app, operator, 'GET', '/api/v1/territories?limit=1')).json().total).toBe(1 + 2 + 6 + 20 + 100);
+    expect((await call(t.app, operator, 'GET', '/api/v1/territories?limit=1')).json().total).toBe(
+      1 + 2 + 6 + 20 + 100,
+    );
     const resident = await loginAs(t.app, 'resident');
-    expect((await call(t.app, resident, 'GET', '/api/v1/territories')).json()).toEqual({ items: [], total: 0 });
-    expect((await call(t.app, resident, 'GET', `/api/v1/territories/${DONGHU_COMMUNITY}`)).statusCode).toBe(404);
+    expect((await call(t.app, resident, 'GET', '/api/v1/territories')).json()).toEqual({
+      items: [],
+      total: 0,
+    });
+    expect((await call(t.app, resident, 'GET', `/api/v1/territories/${DONGHU_COMMUNITY}`)).statusCode).toBe(
+      404,
+    );
   });
 
   it('keeps users of one street out of another street built by the factories', async () => {

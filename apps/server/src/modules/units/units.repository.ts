@@ -37,7 +37,11 @@ export async function listUnits(db: DbOrTx, filter: UnitListFilter) {
       .orderBy(asc(units.code))
       .limit(filter.limit)
       .offset(filter.offset),
-    db.select({ total: count() }).from(units).innerJoin(territories, eq(territories.id, units.territoryId)).where(where),
+    db
+      .select({ total: count() })
+      .from(units)
+      .innerJoin(territories, eq(territories.id, units.territoryId))
+      .where(where),
   ]);
   return { rows, total: totals[0]?.total ?? 0 };
 }

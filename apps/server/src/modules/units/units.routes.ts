@@ -21,7 +21,12 @@ export async function unitRoutes(app: FastifyInstance, { deps }: ModuleOptions) 
   api.get(
     '/:id',
     {
-      schema: { tags: ['units'], summary: 'One handling unit', params: ZIdParams, response: { 200: ZUnit, ...errorResponses } },
+      schema: {
+        tags: ['units'],
+        summary: 'One handling unit',
+        params: ZIdParams,
+        response: { 200: ZUnit, ...errorResponses },
+      },
     },
     async (request) => getUnitFor(deps, actorOf(request), request.params.id),
   );

@@ -22,9 +22,11 @@ const placedPaths = sql`(select coalesce(t.path, ut.path) from role_assignments 
 
 function scopeCondition(filter: UserListFilter): SQL {
   const conditions: SQL[] = filter.territoryPaths.map(
-    (path) => sql`exists (select 1 from ${placedPaths} as p(path) where p.path like ${`${escapeLike(path)}%`})`,
+    (path) =>
+      sql`exists (select 1 from ${placedPaths} as p(path) where p.path like ${`${escapeLike(path)}%`})`,
   );
-  if (filter.includeUnplaced) conditions.push(sql`not exists (select 1 from ${placedPaths} as p(path) where p.path is not null)`);
+  if (filter.includeUnplaced)
+    conditions.push(sql`not exists (select 1 from ${placedPaths} as p(path) where p.path is not null)`);
   return conditions.length > 0 ? (or(...conditions) ?? sql`false`) : sql`false`;
 }
 
@@ -33,11 +35,20 @@ export async function listUsers(db: DbOrTx, filter: UserListFilter) {
   const where = and(
     scopeCondition(filter),
     filter.q
-      ? or(ilike(users.username, `%${escapeLike(filter.q)}%`), ilike(users.displayName, `%${escapeLike(filter.q)}%`))
+      ? or(
+          ilike(users.username, `%${escapeLike(filter.q)}%`),
+          ilike(users.displayName, `%${escapeLike(filter.q)}%`),
+        )
       : undefined,
   );
   const [rows, totals] = await Promise.all([
-    db.select().from(users).where(where).orderBy(asc(users.username)).limit(filter.limit).offset(filter.offset),
+    db
+      .select()
+      .from(users)
+      .where(where)
+      .orderBy(asc(users.username))
+      .limit(filter.limit)
+      .offset(filter.offset),
     db.select({ total: count() }).from(users).where(where),
   ]);
   return { rows, total: totals[0]?.total ?? 0 };
@@ -50,12 +61,17 @@ export async function insertUser(db: DbOrTx, user: typeof users.$inferInsert): P
   return rows[0]!;
 }
 
-export async function insertAssignments(db: DbOrTx, rows: (typeof roleAssignments.$inferInsert)[]): Promise<void> {
+export async function insertAssignments(
+  db: DbOrTx,
+  rows: (typeof roleAssignments.$inferInsert)[],
+): Promise<void> {
   if (rows.length > 0) await db.insert(roleAssignments).values(rows);
 }
 
 export async function usernameExists(db: DbOrTx, username: string): Promise<boolean> {
-  const rows = await db.select({ n: count() }).from(users).where(sql`lower(${users.username}) = lower(${username})`);
+  const rows = await db
+    .select({ n: count() })
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${username})`);
   return (rows[0]?.n ?? 0) > 0;
 }
-

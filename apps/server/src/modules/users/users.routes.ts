@@ -21,7 +21,14 @@ export async function userRoutes(app: FastifyInstance, { deps }: ModuleOptions) 
   );
   api.get(
     '/:id',
-    { schema: { tags: ['users'], summary: 'One user', params: ZIdParams, response: { 200: ZUser, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'One user',
+        params: ZIdParams,
+        response: { 200: ZUser, ...errorResponses },
+      },
+    },
     async (request) => getUserFor(deps, actorOf(request), request.params.id),
   );
   api.post(

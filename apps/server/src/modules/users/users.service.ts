@@ -9,7 +9,13 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { runIdempotent, type IdempotentResult } from '../idempotency/idempotency.service.ts';
 import { findTerritoriesByIds } from '../territories/territories.repository.ts';
 import { findUnitById } from '../units/units.repository.ts';
-import { insertAssignments, insertUser, listUsers, usernameExists, type UserRow } from './users.repository.ts';
+import {
+  insertAssignments,
+  insertUser,
+  listUsers,
+  usernameExists,
+  type UserRow,
+} from './users.repository.ts';
 
 /** Presents a user; the phone number is always masked in lists (full reads go through the ledger). */
 function present(user: UserRow, assignmentRows: AssignmentRow[]): TUser {
@@ -49,8 +55,19 @@ export async function listUsersFor(deps: Deps, actor: ActorContext, query: UserQ
     territoryPaths: scope.territoryPaths,
     includeUnplaced: isWholeTreeAdmin(actor),
   });
-  const assignments = await findAssignmentsOfUsers(db, rows.map((row) => row.id));
-  return { total, items: rows.map((row) => present(row, assignments.filter((a) => a.userId === row.id))) };
+  const assignments = await findAssignmentsOfUsers(
+    db,
+    rows.map((row) => row.id),
+  );
+  return {
+    total,
+    items: rows.map((row) =>
+      present(
+        row,
+        assignments.filter((a) => a.userId === row.id),
+      ),
+    ),
+  };
 }
 
 /** Reads one user: yourself, or someone in your scope as an admin; others are not found. */
@@ -73,11 +90,15 @@ async function resolveAssignmentPaths(tx: DbOrTx, input: TCreateUser): Promise<(
   for (const [index, assignment] of input.assignments.entries()) {
     if (assignment.territoryId) {
       const path = found.get(assignment.territoryId);
-      if (!path) throw new AppError('VALIDATION_FAILED', 'Unknown territory.', { path: `/assignments/${index}/territoryId` });
+      if (!path)
+        throw new AppError('VALIDATION_FAILED', 'Unknown territory.', {
+          path: `/assignments/${index}/territoryId`,
+        });
       paths.push(path);
     } else if (assignment.unitId) {
       const unit = await findUnitById(tx, assignment.unitId);
-      if (!unit) throw new AppError('VALIDATION_FAILED', 'Unknown unit.', { path: `/assignments/${index}/unitId` });
+      if (!unit)
+        throw new AppError('VALIDATION_FAILED', 'Unknown unit.', { path: `/assignments/${index}/unitId` });
       paths.push(unit.territoryPath);
     } else paths.push(null);
   }

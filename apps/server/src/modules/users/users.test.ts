@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
-import { call, createTestApp, errorCode, loginAs, type Session, type TestContext } from '../../../test/harness.ts';
+import {
+  call,
+  createTestApp,
+  errorCode,
+  loginAs,
+  type Session,
+  type TestContext,
+} from '../../../test/harness.ts';
 import { buildTerritory, buildUser, territoryByCode } from '../../../test/factories.ts';
 import { auditLog, users } from '../../db/schema.ts';
 import { stableId } from '../../seed/demo.ts';
@@ -26,7 +33,10 @@ const newUser = (username: string, extra: Record<string, unknown> = {}) => ({
 });
 
 async function countUsers(username: string): Promise<number> {
-  const rows = await t.deps.database.db.select({ n: count() }).from(users).where(eq(users.username, username));
+  const rows = await t.deps.database.db
+    .select({ n: count() })
+    .from(users)
+    .where(eq(users.username, username));
   return rows[0]?.n ?? 0;
 }
 
@@ -36,13 +46,20 @@ describe('creating users', () => {
     expect(response.statusCode).toBe(201);
     const body = response.json();
     expect(body).toMatchObject({ username: 'grid.li', phone: '139****5678', phoneMasked: true });
-    expect(body.assignments).toEqual([{ role: 'gridWorker', scope: { kind: 'territory', id: DONGHU, name: '东湖社区' } }]);
+    expect(body.assignments).toEqual([
+      { role: 'gridWorker', scope: { kind: 'territory', id: DONGHU, name: '东湖社区' } },
+    ]);
     const entries = await t.deps.database.db.select().from(auditLog).where(eq(auditLog.entityId, body.id));
     expect(entries.map((e) => e.action)).toEqual(['user.create']);
     expect(entries[0]?.scopePath).toContain(DONGHU);
     // The new person can sign in and sees the grid worker's menu.
     const session = await loginAs(t.app, 'grid.li', 'a-long-enough-password');
-    expect((await call(t.app, session, 'GET', '/api/v1/auth/me')).json().nav).toEqual(['home', 'territories', 'units', 'account']);
+    expect((await call(t.app, session, 'GET', '/api/v1/auth/me')).json().nav).toEqual([
+      'home',
+      'territories',
+      'units',
+      'account',
+    ]);
   });
 
   it('creates nothing twice for a retried Idempotency-Key and refuses the key for another request', async () => {
@@ -70,30 +87,55 @@ describe('creating users', () => {
   });
 
   it('refuses a taken username, bad fields and unknown territories with clear codes, creating nothing', async () => {
-    expect(errorCode(await call(t.app, admin, 'POST', '/api/v1/users', newUser('ADMIN')))).toBe('USERNAME_TAKEN');
-    const invalid = await call(t.app, admin, 'POST', '/api/v1/users', newUser('x', { password: 'short', phone: 'abc' }));
+    expect(errorCode(await call(t.app, admin, 'POST', '/api/v1/users', newUser('ADMIN')))).toBe(
+      'USERNAME_TAKEN',
+    );
+    const invalid = await call(
+      t.app,
+      admin,
+      'POST',
+      '/api/v1/users',
+      newUser('x', { password: 'short', phone: 'abc' }),
+    );
     expect(invalid.statusCode).toBe(400);
     const paths = invalid.json().error.details.issues.map((i: { path: string }) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['/username', '/password', '/phone']));
-    const noScope = await call(t.app, admin, 'POST', '/api/v1/users', newUser('no.scope', { assignments: [{ role: 'handler' }] }));
+    const noScope = await call(
+      t.app,
+      admin,
+      'POST',
+      '/api/v1/users',
+      newUser('no.scope', { assignments: [{ role: 'handler' }] }),
+    );
     expect(errorCode(noScope)).toBe('VALIDATION_FAILED');
     const unknown = await call(
       t.app,
       admin,
       'POST',
       '/api/v1/users',
-      newUser('unknown.place', { assignments: [{ role: 'handler', territoryId: '00000000-0000-4000-8000-000000000000' }] }),
+      newUser('unknown.place', {
+        assignments: [{ role: 'handler', territoryId: '00000000-0000-4000-8000-000000000000' }],
+      }),
     );
     expect(errorCode(unknown)).toBe('VALIDATION_FAILED');
     expect(await countUsers('unknown.place')).toBe(0);
   });
 
   it('keeps a street admin to its own street', async () => {
-    const streetAdmin = await buildUser(t.deps, { role: 'admin', territory: await territoryByCode(t.deps, '990101001000') });
+    const streetAdmin = await buildUser(t.deps, {
+      role: 'admin',
+      territory: await territoryByCode(t.deps, '990101001000'),
+    });
     const session = await loginAs(t.app, streetAdmin.username, streetAdmin.password);
     const inside = await call(t.app, session, 'POST', '/api/v1/users', newUser('inside.heping'));
     expect(inside.statusCode).toBe(201);
-    const outside = await call(t.app, session, 'POST', '/api/v1/users', newUser('outside', { assignments: [{ role: 'gridWorker', territoryId: ANDING }] }));
+    const outside = await call(
+      t.app,
+      session,
+      'POST',
+      '/api/v1/users',
+      newUser('outside', { assignments: [{ role: 'gridWorker', territoryId: ANDING }] }),
+    );
     expect(outside.statusCode).toBe(403);
     expect(errorCode(outside)).toBe('FORBIDDEN');
     const list = (await call(t.app, session, 'GET', '/api/v1/users?limit=500')).json();
