@@ -36,7 +36,7 @@ describe('huizhi serve', () => {
     }
     const dataDir = join(mkdtempSync(join(tmpdir(), 'huizhi-serve-')), 'data');
     const port = 38_000 + Math.floor(Math.random() * 1000);
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -53,14 +53,19 @@ export function AssignmentList({ assignments }: { assignments: readonly TAssignm
   if (assignments.length === 0) return <span className="muted">{m.common.none}</span>;
   return (
     <Space size={[4, 4]} wrap>
-      {assignments.map((assignment, index) => (
-        <span key={index} className="assignment">
+      {assignments.map((assignment) => (
+        <span key={assignmentKey(assignment)} className="assignment">
           <RoleTag role={assignment.role} />
           <span className="assignment-scope">{scopeLabel(assignment, m.scopeKinds.self)}</span>
         </span>
       ))}
     </Space>
   );
+}
+
+/** A stable key for an assignment: its role and scope. */
+export function assignmentKey(assignment: TAssignmentView): string {
+  return `${assignment.role}:${assignment.scope.kind}:${assignment.scope.id ?? ''}`;
 }
 
 /** Returns the distinct roles of a person's assignments, in the order they were given. */

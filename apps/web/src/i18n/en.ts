@@ -71,6 +71,7 @@ export const en: Messages = {
     'user.create': 'User created',
     'user.update': 'User changed',
     'user.locale': 'Language changed',
+    'seed.demo': 'Demo data seeded',
   },
   errors: {
     VALIDATION_FAILED: 'Some of the input is not valid; check it and try again.',
@@ -190,7 +191,7 @@ export const en: Messages = {
     territoryHelp: 'The scope of the assignment; optional for residents',
     territoryRequired: 'This role needs a territory',
     required: 'This field is required',
-    createFailed: 'Could not create the user',
+    createFailed: 'Could not create the user: {{message}}',
   },
   audit: {
     title: 'Audit log',

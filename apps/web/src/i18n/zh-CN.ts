@@ -81,6 +81,7 @@ export const zhCN = {
     'user.create': '创建用户',
     'user.update': '修改用户',
     'user.locale': '切换语言',
+    'seed.demo': '初始化演示数据',
   },
   errors: {
     VALIDATION_FAILED: '提交的内容不符合要求，请检查后重试。',
@@ -141,7 +142,7 @@ export const zhCN = {
   },
   home: {
     welcome: '欢迎，{{name}}',
-    intro: '这里是您的工作台。左侧菜单列出了您可以使用的功能。',
+    intro: '这里是您的工作台，菜单中列出了您可以使用的功能。',
     assignments: '我的岗位',
     assignmentsEmpty: '暂无岗位分配',
     permissions: '我可以做什么',
@@ -199,7 +200,7 @@ export const zhCN = {
     territoryHelp: '岗位的数据范围；居民可不选',
     territoryRequired: '该角色需要选择辖区',
     required: '此项为必填项',
-    createFailed: '创建失败',
+    createFailed: '创建失败：{{message}}',
   },
   audit: {
     title: '审计日志',

@@ -60,7 +60,7 @@ export function AppLayout() {
 
   return (
     <Layout className="app-shell">
-      <Header className="app-header">
+      <Header className="app-header" data-testid="app-header">
         {isNarrow ? (
           <Button
             type="text"
@@ -80,21 +80,19 @@ export function AppLayout() {
         </div>
         <div className="header-spacer" />
         <Space size={screens.sm ? 16 : 8} className="header-right">
-          {screens.sm ? (
-            <Space size={6} className="header-user">
-              <UserOutlined />
-              <span data-testid="user-display-name" className="header-user-name">
-                {me.user.displayName}
+          <Space size={6} className="header-user">
+            {screens.sm ? <UserOutlined /> : null}
+            <span data-testid="user-display-name" className="header-user-name">
+              {me.user.displayName}
+            </span>
+            {screens.md ? (
+              <span className="header-roles" data-testid="user-roles">
+                {roles.map((role) => (
+                  <RoleTag key={role} role={role} />
+                ))}
               </span>
-              {screens.md ? (
-                <span className="header-roles" data-testid="user-roles">
-                  {roles.map((role) => (
-                    <RoleTag key={role} role={role} />
-                  ))}
-                </span>
-              ) : null}
-            </Space>
-          ) : null}
+            ) : null}
+          </Space>
           <LanguageSwitch size="small" />
           <Tooltip title={screens.sm ? undefined : m.header.logout}>
             <Button

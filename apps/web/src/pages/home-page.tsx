@@ -1,11 +1,11 @@
-import { Card, Col, Empty, List, Row, Table, Typography } from 'antd';
+import { Card, Col, Empty, Row, Table, Typography } from 'antd';
 import { CheckCircleOutlined, RightOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TAssignmentView } from '@huizhi/contracts';
 import { useCurrentUser } from '../auth';
 import { useLocale } from '../i18n';
-import { RoleTag, scopeLabel } from '../components/labels';
+import { assignmentKey, RoleTag, scopeLabel } from '../components/labels';
 import { PageHeader } from '../components/page-header';
 import { NAV_ROUTES } from '../layout/app-layout';
 
@@ -31,7 +31,7 @@ export function HomePage() {
               data-testid="home-assignments"
               size="middle"
               pagination={false}
-              rowKey={(_, index) => String(index)}
+              rowKey={assignmentKey}
               dataSource={me.assignments}
               locale={{ emptyText: <Empty description={m.home.assignmentsEmpty} /> }}
               columns={[
@@ -44,12 +44,15 @@ export function HomePage() {
                 {
                   key: 'scope',
                   title: m.home.scope,
-                  render: (_, assignment) => (
-                    <span>
-                      <span className="muted scope-kind">{m.scopeKinds[assignment.scope.kind]}</span>
-                      {scopeLabel(assignment, m.scopeKinds.self)}
-                    </span>
-                  ),
+                  render: (_, assignment) =>
+                    assignment.scope.kind === 'self' ? (
+                      <span data-testid="scope-name">{m.scopeKinds.self}</span>
+                    ) : (
+                      <span>
+                        <span className="muted scope-kind">{m.scopeKinds[assignment.scope.kind]}</span>
+                        <span data-testid="scope-name">{scopeLabel(assignment, m.scopeKinds.self)}</span>
+                      </span>
+                    ),
                 },
               ]}
             />
@@ -62,18 +65,13 @@ export function HomePage() {
                 {m.home.permissionsEmpty}
               </Typography.Paragraph>
             ) : (
-              <List
-                data-testid="home-permissions"
-                size="small"
-                dataSource={me.permissions}
-                renderItem={(action) => (
-                  <List.Item>
-                    <span>
-                      <CheckCircleOutlined className="permission-icon" /> {m.actions[action]}
-                    </span>
-                  </List.Item>
-                )}
-              />
+              <ul className="permission-list" data-testid="home-permissions">
+                {me.permissions.map((action) => (
+                  <li key={action}>
+                    <CheckCircleOutlined className="permission-icon" /> {m.actions[action]}
+                  </li>
+                ))}
+              </ul>
             )}
           </Card>
           {shortcuts.length > 0 ? (

@@ -131,7 +131,7 @@ function NewUserModal({ open, onClose }: { open: boolean; onClose: () => void })
           type="error"
           showIcon
           className="form-error"
-          title={`${m.users.createFailed}: ${describeError(error, t)}`}
+          title={t('users.createFailed', { message: describeError(error, t) })}
           description={
             error instanceof ApiError && error.message && error.code === 'VALIDATION_FAILED'
               ? error.message
