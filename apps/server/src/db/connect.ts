@@ -52,7 +52,8 @@ export async function startPgliteServer(
       stopped = true;
       const done = new Promise<void>((resolve) => worker.once('message', () => resolve()));
       worker.postMessage({ type: 'stop' });
-      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      // Give PGlite up to 10 s to close cleanly; the timer must not keep the process alive.
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       await worker.terminate();
       rmSync(socketDir, { recursive: true, force: true });
     },
