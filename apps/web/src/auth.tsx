@@ -116,7 +116,8 @@ export function UnauthorizedRedirect(): null {
     setUnauthorizedHandler(() => {
       queryClient.setQueryData(ME_QUERY_KEY, null);
       queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'auth' });
-      if (location.pathname !== '/login') void navigate('/login', { replace: true, state: { from: location } });
+      if (location.pathname !== '/login')
+        void navigate('/login', { replace: true, state: { from: location } });
     });
     return () => setUnauthorizedHandler(null);
   }, [navigate, location, queryClient]);

@@ -36,7 +36,9 @@ export function fieldIssues(error: unknown): FieldIssue[] {
   const details = error.details as unknown;
   const list = Array.isArray(details)
     ? details
-    : typeof details === 'object' && details !== null && Array.isArray((details as { issues?: unknown }).issues)
+    : typeof details === 'object' &&
+        details !== null &&
+        Array.isArray((details as { issues?: unknown }).issues)
       ? (details as { issues: unknown[] }).issues
       : null;
   if (list) {

@@ -11,7 +11,6 @@ export const en: Messages = {
     label: 'Language',
     'zh-CN': '中文',
     en: 'English',
-    saved: 'Language switched to English',
     saveFailed: 'The language preference could not be saved on the server: {{message}}',
   },
   nav: {
@@ -101,11 +100,7 @@ export const en: Messages = {
   common: {
     loading: 'Loading…',
     search: 'Search',
-    reset: 'Reset',
     cancel: 'Cancel',
-    submit: 'Submit',
-    save: 'Save',
-    all: 'All',
     none: 'None',
     retry: 'Retry',
     total: '{{total}} in total',
@@ -121,14 +116,12 @@ export const en: Messages = {
     usernameRequired: 'Enter your username',
     passwordRequired: 'Enter your password',
     submit: 'Sign in',
-    failed: 'Sign-in failed',
     footer: 'Huizhi · open-source community governance',
   },
   header: {
     logout: 'Sign out',
     loggedOut: 'You have signed out',
     openMenu: 'Open menu',
-    roles: 'Roles',
   },
   home: {
     welcome: 'Welcome, {{name}}',
@@ -136,7 +129,7 @@ export const en: Messages = {
     assignments: 'My assignments',
     assignmentsEmpty: 'No assignments yet',
     permissions: 'What I can do',
-    permissionsEmpty: 'You can raise and follow your own appeals and service requests, and manage your account.',
+    permissionsEmpty: 'Here you can see your details, choose the interface language and manage your account.',
     quickLinks: 'Shortcuts',
     role: 'Role',
     scope: 'Scope',
@@ -155,17 +148,20 @@ export const en: Messages = {
   },
   units: {
     title: 'Handling units',
-    description: 'Streets, communities, functional departments and public-service enterprises that handle appeals.',
+    description:
+      'Streets, communities, functional departments and public-service enterprises that handle appeals.',
     name: 'Unit',
     code: 'Code',
     type: 'Type',
     territory: 'Territory',
     typeFilter: 'Unit type',
+    allTypes: 'All types',
     searchPlaceholder: 'Search units by name',
   },
   users: {
     title: 'Users',
-    description: 'Accounts and their assignments. Phone numbers appear as your rights allow (possibly masked).',
+    description:
+      'Accounts and their assignments. Phone numbers appear as your rights allow (possibly masked).',
     username: 'Username',
     displayName: 'Name',
     phone: 'Phone',

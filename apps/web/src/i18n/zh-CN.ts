@@ -21,7 +21,6 @@ export const zhCN = {
     label: '语言',
     'zh-CN': '中文',
     en: 'English',
-    saved: '语言已切换为中文',
     saveFailed: '语言偏好未能保存到服务器：{{message}}',
   },
   nav: {
@@ -111,11 +110,7 @@ export const zhCN = {
   common: {
     loading: '加载中…',
     search: '搜索',
-    reset: '重置',
     cancel: '取消',
-    submit: '提交',
-    save: '保存',
-    all: '全部',
     none: '无',
     retry: '重试',
     total: '共 {{total}} 条',
@@ -131,14 +126,12 @@ export const zhCN = {
     usernameRequired: '请输入用户名',
     passwordRequired: '请输入密码',
     submit: '登录',
-    failed: '登录失败',
     footer: '汇治 · 开源基层治理平台',
   },
   header: {
     logout: '退出登录',
     loggedOut: '您已退出登录',
     openMenu: '打开菜单',
-    roles: '角色',
   },
   home: {
     welcome: '欢迎，{{name}}',
@@ -146,7 +139,7 @@ export const zhCN = {
     assignments: '我的岗位',
     assignmentsEmpty: '暂无岗位分配',
     permissions: '我可以做什么',
-    permissionsEmpty: '您可以提交和查看自己的诉求与服务申请，并管理个人账户。',
+    permissionsEmpty: '您可以在这里查看本人信息、切换界面语言和管理个人账户。',
     quickLinks: '常用功能',
     role: '角色',
     scope: '数据范围',
@@ -170,6 +163,7 @@ export const zhCN = {
     type: '类型',
     territory: '所属辖区',
     typeFilter: '单位类型',
+    allTypes: '全部类型',
     searchPlaceholder: '按名称搜索单位',
   },
   users: {

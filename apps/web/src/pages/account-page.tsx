@@ -47,7 +47,12 @@ export function AccountPage() {
           </Card>
           <Card title={m.account.session} className="section-card">
             <Typography.Paragraph type="secondary">{m.account.logoutHelp}</Typography.Paragraph>
-            <Button danger icon={<LogoutOutlined />} onClick={() => void logout()} data-testid="account-logout">
+            <Button
+              danger
+              icon={<LogoutOutlined />}
+              onClick={() => void logout()}
+              data-testid="account-logout"
+            >
               {m.header.logout}
             </Button>
           </Card>

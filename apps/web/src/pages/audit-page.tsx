@@ -50,7 +50,9 @@ export function AuditPage() {
       render: (_, entry) => (
         <span data-testid="audit-action" data-action={entry.action}>
           <Typography.Text code>{entry.action}</Typography.Text>
-          {auditLabels[entry.action] ? <span className="audit-action-label">{auditLabels[entry.action]}</span> : null}
+          {auditLabels[entry.action] ? (
+            <span className="audit-action-label">{auditLabels[entry.action]}</span>
+          ) : null}
         </span>
       ),
     },
@@ -74,7 +76,8 @@ export function AuditPage() {
       key: 'ip',
       title: m.audit.ip,
       responsive: ['lg'],
-      render: (_, entry) => (entry.ip ? <span className="mono">{entry.ip}</span> : <span className="muted">—</span>),
+      render: (_, entry) =>
+        entry.ip ? <span className="mono">{entry.ip}</span> : <span className="muted">—</span>,
     },
   ];
 

@@ -25,7 +25,9 @@ interface TerritoryRow extends TTerritory {
 export function findRoots(items: readonly TTerritory[]): TTerritory[] {
   const ids = new Set(items.map((item) => item.id));
   const roots = items.filter((item) => item.parentId === null || !ids.has(item.parentId));
-  return roots.sort((a, b) => pathIds(a.path).length - pathIds(b.path).length || a.code.localeCompare(b.code));
+  return roots.sort(
+    (a, b) => pathIds(a.path).length - pathIds(b.path).length || a.code.localeCompare(b.code),
+  );
 }
 
 /** The territory tree of the person's scope, loading each node's children when it is expanded. */
@@ -83,8 +85,9 @@ export function TerritoriesPage() {
       return { ...territory, children: children ? children.map((child) => toRow(child, depth + 1)) : [] };
     };
     const items = active.data?.items ?? [];
-    const base = q === '' ? findRoots(items) : items;
-    return base.map((territory) => toRow(territory, 0));
+    // Search results are a flat list: a match and its matching descendants would otherwise appear twice.
+    if (q !== '') return items.map((territory) => ({ ...territory }));
+    return findRoots(items).map((territory) => toRow(territory, 0));
   }, [active.data, childrenById, q]);
 
   const columns: TableColumnsType<TerritoryRow> = [
@@ -101,20 +104,20 @@ export function TerritoriesPage() {
     {
       key: 'level',
       title: m.territories.level,
-      width: 120,
+      width: 100,
       render: (_, row) => <LevelTag level={row.level} />,
     },
     {
       key: 'code',
       title: m.territories.code,
-      width: 180,
+      width: 170,
       responsive: ['md'],
       render: (_, row) => <Typography.Text className="mono">{row.code}</Typography.Text>,
     },
     {
       key: 'childCount',
       title: m.territories.childCount,
-      width: 120,
+      width: 100,
       align: 'right',
       render: (_, row) => formatNumber(row.childCount, locale),
     },
@@ -157,11 +160,14 @@ export function TerritoriesPage() {
               expandedRowKeys: expandedKeys,
               indentSize: 20,
               onExpand: (expanded, row) => {
-                setExpandedKeys((keys) => (expanded ? [...keys, row.id] : keys.filter((key) => key !== row.id)));
+                setExpandedKeys((keys) =>
+                  expanded ? [...keys, row.id] : keys.filter((key) => key !== row.id),
+                );
                 if (expanded) void loadChildren(row);
               },
             }}
             scroll={{ x: 'max-content' }}
+            tableLayout="auto"
           />
         )}
       </Card>

@@ -63,7 +63,7 @@ export function UnitsPage() {
               paging.reset();
             }}
             options={[
-              { value: 'all', label: `${m.units.typeFilter}: ${m.common.all}` },
+              { value: 'all', label: m.units.allTypes },
               ...UNIT_TYPES.map((value) => ({ value, label: m.unitTypes[value] })),
             ]}
           />

@@ -8,6 +8,8 @@ import {
   Form,
   Input,
   Modal,
+  Row,
+  Col,
   Select,
   Table,
   Tag,
@@ -28,6 +30,7 @@ import { AssignmentList } from '../components/labels';
 import { LoadError } from '../components/feedback';
 import { PageHeader } from '../components/page-header';
 import { usePaging } from '../components/paging';
+import { TerritorySelect } from '../components/territory-select';
 
 const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,64}$/;
 const PHONE_PATTERN = /^\+?[0-9][0-9 -]{5,19}$/;
@@ -65,12 +68,6 @@ function NewUserModal({ open, onClose }: { open: boolean; onClose: () => void })
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const role = Form.useWatch('role', form);
-
-  const territories = useQuery({
-    queryKey: ['territories', 'all'],
-    queryFn: ({ signal }) => api.territories({ limit: 500 }, signal),
-    enabled: open,
-  });
 
   const submit = async (values: NewUserForm) => {
     setSubmitting(true);
@@ -123,7 +120,7 @@ function NewUserModal({ open, onClose }: { open: boolean; onClose: () => void })
       confirmLoading={submitting}
       okButtonProps={{ 'data-testid': 'new-user-submit' } as Record<string, string>}
       data-testid="new-user-modal"
-      width={560}
+      width={680}
     >
       {error ? (
         <Alert
@@ -133,9 +130,15 @@ function NewUserModal({ open, onClose }: { open: boolean; onClose: () => void })
           className="form-error"
           title={t('users.createFailed', { message: describeError(error, t) })}
           description={
-            error instanceof ApiError && error.message && error.code === 'VALIDATION_FAILED'
-              ? error.message
-              : undefined
+            fieldIssues(error).length > 0 ? (
+              <ul className="issue-list" data-testid="new-user-issues">
+                {fieldIssues(error).map((issue, index) => (
+                  <li key={index}>
+                    {issue.path.length > 0 ? <code>{issue.path.join('.')}</code> : null} {issue.message}
+                  </li>
+                ))}
+              </ul>
+            ) : undefined
           }
         />
       ) : null}
@@ -147,73 +150,83 @@ function NewUserModal({ open, onClose }: { open: boolean; onClose: () => void })
         onValuesChange={() => setError(null)}
         requiredMark
       >
-        <Form.Item
-          name="username"
-          label={m.users.username}
-          extra={m.users.usernameHelp}
-          rules={[
-            { required: true, whitespace: true, message: m.users.required },
-            { pattern: USERNAME_PATTERN, message: m.users.usernameInvalid },
-          ]}
-        >
-          <Input data-testid="new-user-username" autoComplete="off" maxLength={64} />
-        </Form.Item>
-        <Form.Item
-          name="displayName"
-          label={m.users.displayName}
-          rules={[{ required: true, whitespace: true, message: m.users.required }]}
-        >
-          <Input data-testid="new-user-display-name" maxLength={100} />
-        </Form.Item>
-        <Form.Item
-          name="password"
-          label={m.users.password}
-          extra={t('users.passwordHelp', { min: PASSWORD_MIN })}
-          rules={[
-            { required: true, message: m.users.required },
-            { min: PASSWORD_MIN, message: t('users.passwordTooShort', { min: PASSWORD_MIN }) },
-          ]}
-        >
-          <Input.Password data-testid="new-user-password" autoComplete="new-password" maxLength={200} />
-        </Form.Item>
-        <Form.Item
-          name="phone"
-          label={m.users.phone}
-          rules={[{ pattern: PHONE_PATTERN, message: m.users.phoneInvalid }]}
-        >
-          <Input data-testid="new-user-phone" inputMode="tel" maxLength={20} />
-        </Form.Item>
-        <Form.Item name="locale" label={m.users.locale}>
-          <Select<TLocale>
-            data-testid="new-user-locale"
-            options={LOCALES.map((value) => ({ value, label: messages[value].locale[value] }))}
-          />
-        </Form.Item>
-        <Form.Item name="role" label={m.users.role} rules={[{ required: true, message: m.users.required }]}>
-          <Select<Role>
-            data-testid="new-user-role"
-            options={ROLES.map((value) => ({ value, label: m.roles[value] }))}
-          />
-        </Form.Item>
-        <Form.Item
-          name="territoryId"
-          label={m.users.territory}
-          extra={m.users.territoryHelp}
-          dependencies={['role']}
-          rules={[{ required: roleNeedsTerritory, message: m.users.territoryRequired }]}
-        >
-          <Select<string>
-            data-testid="new-user-territory"
-            allowClear
-            showSearch={{ optionFilterProp: 'label' }}
-            loading={territories.isLoading}
-            options={(territories.data?.items ?? []).map((territory) => ({
-              value: territory.id,
-              label: `${territory.name}（${m.levels[territory.level]}）`,
-            }))}
-            notFoundContent={territories.error ? describeError(territories.error, t) : undefined}
-          />
-        </Form.Item>
+        <Row gutter={16}>
+          <Col xs={24} sm={12}>
+            <Form.Item
+              name="username"
+              label={m.users.username}
+              extra={m.users.usernameHelp}
+              rules={[
+                { required: true, whitespace: true, message: m.users.required },
+                { pattern: USERNAME_PATTERN, message: m.users.usernameInvalid },
+              ]}
+            >
+              <Input data-testid="new-user-username" autoComplete="off" maxLength={64} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item
+              name="displayName"
+              label={m.users.displayName}
+              rules={[{ required: true, whitespace: true, message: m.users.required }]}
+            >
+              <Input data-testid="new-user-display-name" maxLength={100} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item
+              name="password"
+              label={m.users.password}
+              extra={t('users.passwordHelp', { min: PASSWORD_MIN })}
+              rules={[
+                { required: true, message: m.users.required },
+                { min: PASSWORD_MIN, message: t('users.passwordTooShort', { min: PASSWORD_MIN }) },
+              ]}
+            >
+              <Input.Password data-testid="new-user-password" autoComplete="new-password" maxLength={200} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item
+              name="phone"
+              label={m.users.phone}
+              rules={[{ pattern: PHONE_PATTERN, message: m.users.phoneInvalid }]}
+            >
+              <Input data-testid="new-user-phone" inputMode="tel" maxLength={20} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item
+              name="role"
+              label={m.users.role}
+              rules={[{ required: true, message: m.users.required }]}
+            >
+              <Select<Role>
+                data-testid="new-user-role"
+                options={ROLES.map((value) => ({ value, label: m.roles[value] }))}
+              />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item
+              name="territoryId"
+              label={m.users.territory}
+              extra={m.users.territoryHelp}
+              dependencies={['role']}
+              rules={[{ required: roleNeedsTerritory, message: m.users.territoryRequired }]}
+            >
+              <TerritorySelect data-testid="new-user-territory" enabled={open} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item name="locale" label={m.users.locale}>
+              <Select<TLocale>
+                data-testid="new-user-locale"
+                options={LOCALES.map((value) => ({ value, label: messages[value].locale[value] }))}
+              />
+            </Form.Item>
+          </Col>
+        </Row>
       </Form>
     </Modal>
   );
@@ -230,7 +243,8 @@ export function UsersPage() {
 
   const query = useQuery({
     queryKey: ['users', { q, limit: paging.limit, offset: paging.offset }],
-    queryFn: ({ signal }) => api.users({ q: q || undefined, limit: paging.limit, offset: paging.offset }, signal),
+    queryFn: ({ signal }) =>
+      api.users({ q: q || undefined, limit: paging.limit, offset: paging.offset }, signal),
     placeholderData: keepPreviousData,
   });
 
@@ -274,7 +288,11 @@ export function UsersPage() {
       key: 'status',
       title: m.users.status,
       render: (_, user) =>
-        user.disabled ? <Tag color="default">{m.users.disabled}</Tag> : <Tag color="success">{m.users.active}</Tag>,
+        user.disabled ? (
+          <Tag color="default">{m.users.disabled}</Tag>
+        ) : (
+          <Tag color="success">{m.users.active}</Tag>
+        ),
     },
     {
       key: 'createdAt',
