@@ -66,7 +66,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   const hasWeb = webDist !== undefined && existsSync(join(webDist, 'index.html'));
   if (hasWeb) {
     // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
-    await app.register(fastifyStatic, { root: webDist, wildcard: true, index: false });
+    await app.register(fastifyStatic, { root: webDist, wildcard: true, index: 'index.html' });
   }
   app.setNotFoundHandler((request, reply) => {
     const isPage =
@@ -74,14 +74,12 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
       !request.url.startsWith('/api/') &&
       request.headers.accept?.includes('text/html');
     if (hasWeb && isPage) return reply.type('text/html').sendFile('index.html');
-    return reply
-      .status(404)
-      .send({
-        error: {
-          code: 'ROUTE_NOT_FOUND',
-          message: `There is no such address: ${request.method} ${request.url.split('?')[0]}`,
-        },
-      });
+    return reply.status(404).send({
+      error: {
+        code: 'ROUTE_NOT_FOUND',
+        message: `There is no such address: ${request.method} ${request.url.split('?')[0]}`,
+      },
+    });
   });
   return app;
 }

@@ -12,10 +12,9 @@ afterAll(async () => t.close());
 describe('errors', () => {
   it('has a line in docs/errors.md for every code of the registry', () => {
     const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
-    for (const code of Object.keys(ERROR_CODES))
-      expect(doc, code).toContain(
-        `| \`${code}\` | ${ERROR_CODES[code as keyof typeof ERROR_CODES].status} |`,
-      );
+    for (const [code, { status }] of Object.entries(ERROR_CODES)) {
+      expect(doc, code).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`));
+    }
   });
 
   it('answers malformed JSON, unknown routes, wrong content types and large bodies with codes', async () => {
@@ -61,5 +60,32 @@ describe('errors', () => {
     const response = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+});
+
+describe('the web app', () => {
+  it('serves index.html for the root and for client-side routes, and files as they are rebuilt', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { buildApp } = await import('../app.ts');
+    const dist = mkdtempSync(join(tmpdir(), 'huizhi-web-'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>汇治</title>');
+    const app = await buildApp(t.deps, { webDist: dist });
+    try {
+      const html = { accept: 'text/html' };
+      const root = await app.inject({ method: 'GET', url: '/', headers: html });
+      expect([root.statusCode, root.body]).toEqual([200, '<!doctype html><title>汇治</title>']);
+      const page = await app.inject({ method: 'GET', url: '/territories', headers: html });
+      expect([page.statusCode, page.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8']);
+      writeFileSync(join(dist, 'app-new.js'), 'export {};');
+      expect((await app.inject({ method: 'GET', url: '/app-new.js' })).statusCode).toBe(200);
+      const missing = await app.inject({ method: 'GET', url: '/missing.js' });
+      expect([missing.statusCode, errorCode(missing)]).toEqual([404, 'ROUTE_NOT_FOUND']);
+      const api = await app.inject({ method: 'GET', url: '/api/v1/nothing', headers: html });
+      expect(errorCode(api)).toBe('ROUTE_NOT_FOUND');
+    } finally {
+      await app.close();
+    }
   });
 });

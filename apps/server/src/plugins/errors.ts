@@ -13,6 +13,16 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_VALIDATION: 'VALIDATION_FAILED',
 };
 
+/** Codes for plugin errors that carry only an HTTP status (static files, rate limits). */
+const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  403: 'FORBIDDEN',
+  404: 'ROUTE_NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
 /** Turns any thrown error into the one wire shape { error: { code, message, details? } }. */
 export function toErrorResponse(error: unknown): {
   status: number;
@@ -47,9 +57,9 @@ export function toErrorResponse(error: unknown): {
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   if (mapped)
     return { status: ERROR_CODES[mapped].status, code: mapped, message: ERROR_CODES[mapped].message };
-  if (fastifyError.statusCode === 429) {
-    return { status: 429, code: 'RATE_LIMITED', message: ERROR_CODES.RATE_LIMITED.message };
-  }
+  const byStatus = fastifyError.statusCode ? STATUS_CODES[fastifyError.statusCode] : undefined;
+  if (byStatus)
+    return { status: ERROR_CODES[byStatus].status, code: byStatus, message: ERROR_CODES[byStatus].message };
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return { status: 400, code: 'MALFORMED_REQUEST', message: ERROR_CODES.MALFORMED_REQUEST.message };
   }

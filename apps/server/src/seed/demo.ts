@@ -351,17 +351,15 @@ export async function seedDemo(deps: Deps): Promise<{ territories: number; units
     await tx.insert(units).values(city.units.map((u) => ({ ...u, createdAt: now })));
     for (const login of DEMO_LOGINS) {
       const userId = stableId(`user:${login.username}`);
-      await tx
-        .insert(users)
-        .values({
-          id: userId,
-          username: login.username,
-          displayName: login.displayName,
-          phone: login.phone,
-          passwordHash,
-          locale: 'zh-CN',
-          createdAt: now,
-        });
+      await tx.insert(users).values({
+        id: userId,
+        username: login.username,
+        displayName: login.displayName,
+        phone: login.phone,
+        passwordHash,
+        locale: 'zh-CN',
+        createdAt: now,
+      });
       await tx.insert(roleAssignments).values({
         id: randomUUID(),
         userId,
