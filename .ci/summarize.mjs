@@ -1,3 +1,4 @@
+/* eslint-disable no-console -- a CI script that reports on the console */
 // Reads the Vitest and Playwright JSON reports of a CI run and prints "N passed, N failed".
 // Exits non-zero when an expected report is missing (a runner that crashed counts as a failure).
 import { existsSync, readFileSync } from 'node:fs';

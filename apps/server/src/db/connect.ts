@@ -70,13 +70,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const server = options.pgliteSocketDir
     ? { socketDir: options.pgliteSocketDir, stop: async () => undefined }
     : await startPgliteServer(options.pgliteDir ?? 'memory://');
-  // PGlite runs one transaction at a time; a few connections let reads queue without a pool wait.
+  // One connection: PGlite runs one query at a time anyway, and pglite-socket 0.2.17 mixes up the
+  // answers of concurrent connections while a transaction is open ("unnamed prepared statement does
+  // not exist", upstream electric-sql/pglite#1046). Code inside a transaction must use only its `tx`.
   const pool = new pg.Pool({
     host: server.socketDir,
     port: 5432,
     user: 'postgres',
     database: 'postgres',
-    max: options.poolSize ?? 4,
+    max: 1,
   });
   pool.on('error', () => undefined);
   return {
