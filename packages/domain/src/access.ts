@@ -17,6 +17,12 @@ export const ACTIONS = [
   'user.manage',
   'audit.read',
   'personalData.readFull',
+  'routing.use',
+  'dispatchRule.manage',
+  'grid.manage',
+  'ledger.read',
+  'ledger.manage',
+  'ledger.readSensitive',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -45,11 +51,19 @@ export type Subject =
 /** What each role may do, wherever its scope allows. */
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   resident: [],
-  operator: ['territory.read', 'unit.read'],
-  dispatcher: ['territory.read', 'unit.read'],
-  handler: ['territory.read', 'unit.read'],
-  unitLead: ['territory.read', 'unit.read'],
-  gridWorker: ['territory.read', 'unit.read'],
+  operator: ['territory.read', 'unit.read', 'routing.use'],
+  dispatcher: ['territory.read', 'unit.read', 'routing.use'],
+  handler: ['territory.read', 'unit.read', 'routing.use'],
+  unitLead: ['territory.read', 'unit.read', 'routing.use'],
+  // Grid workers keep the resident ledger of their grid and call residents (full phone numbers, logged).
+  gridWorker: [
+    'territory.read',
+    'unit.read',
+    'routing.use',
+    'ledger.read',
+    'ledger.manage',
+    'personalData.readFull',
+  ],
   partyMember: ['territory.read'],
   volunteer: ['territory.read'],
   assessor: ['territory.read', 'unit.read'],
@@ -62,6 +76,12 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'user.manage',
     'audit.read',
     'personalData.readFull',
+    'routing.use',
+    'dispatchRule.manage',
+    'grid.manage',
+    'ledger.read',
+    'ledger.manage',
+    'ledger.readSensitive',
   ],
 };
 

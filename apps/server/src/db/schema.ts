@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
+  date,
   boolean,
   check,
   index,
@@ -28,6 +30,13 @@ export const territories = pgTable(
     code: text('code').notNull(),
     path: text('path').notNull(),
     geometry: jsonb('geometry'),
+    /** Bounding box [west, south, east, north] of the geometry (WGS84), for quick filtering. */
+    bbox: jsonb('bbox'),
+    /** Households and residents as published for the territory (the grid card); null when unknown. */
+    households: integer('households'),
+    population: integer('population'),
+    /** Current 红黄绿 risk colour (history in territory_risk_changes); null = not assessed. */
+    riskColor: text('risk_color'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
@@ -35,6 +44,7 @@ export const territories = pgTable(
     uniqueIndex('territories_code_key').on(t.code),
     uniqueIndex('territories_path_key').on(t.path.op('text_pattern_ops')),
     index('territories_parent_idx').on(t.parentId),
+    check('territories_risk_color_check', sql`${t.riskColor} in ('red','yellow','green')`),
     check(
       'territories_level_check',
       sql`${t.level} in ('city','district','street','community','grid','building')`,
@@ -169,6 +179,182 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.actorId, t.key] })],
 );
 
+/**
+ * A counter per shared in-memory structure (the spatial index, the gazetteer): bumped in the same
+ * transaction as any change it depends on, so every server instance can tell its copy is stale.
+ */
+export const changeCounters = pgTable('change_counters', {
+  name: text('name').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull(),
+  changedAt: timestamp('changed_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/** Every territory import, applied or refused, with its full report. */
+export const territoryImports = pgTable('territory_imports', {
+  id: uuid('id').primaryKey(),
+  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+  actorId: uuid('actor_id'),
+  format: text('format').notNull(),
+  crs: text('crs').notNull(),
+  applied: boolean('applied').notNull(),
+  report: jsonb('report').notNull(),
+});
+
+/** History of a territory's 红黄绿 risk colour: each change with its reason. */
+export const territoryRiskChanges = pgTable(
+  'territory_risk_changes',
+  {
+    id: uuid('id').primaryKey(),
+    territoryId: uuid('territory_id')
+      .notNull()
+      .references(() => territories.id),
+    color: text('color').notNull(),
+    previousColor: text('previous_color'),
+    reason: text('reason').notNull(),
+    actorId: uuid('actor_id'),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    index('territory_risk_changes_territory_idx').on(t.territoryId, t.at),
+    check('territory_risk_changes_color_check', sql`${t.color} in ('red','yellow','green')`),
+  ],
+);
+
+/** The public card of a grid: supervision phone and duty list (staff come from grid_staff). */
+export const gridCards = pgTable('grid_cards', {
+  territoryId: uuid('territory_id')
+    .primaryKey()
+    .references(() => territories.id),
+  supervisionPhone: text('supervision_phone'),
+  duties: jsonb('duties').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/** Grid staff assignments with periods: gridLeader, gridWorker, partTimeGridWorker, gridAdviser. */
+export const gridStaff = pgTable(
+  'grid_staff',
+  {
+    id: uuid('id').primaryKey(),
+    gridId: uuid('grid_id')
+      .notNull()
+      .references(() => territories.id),
+    userId: uuid('user_id').references(() => users.id),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    position: text('position').notNull(),
+    startsOn: date('starts_on', { mode: 'string' }).notNull(),
+    endsOn: date('ends_on', { mode: 'string' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('grid_staff_grid_idx').on(t.gridId),
+    check(
+      'grid_staff_position_check',
+      sql`${t.position} in ('gridLeader','gridWorker','partTimeGridWorker','gridAdviser')`,
+    ),
+  ],
+);
+
+/** The three-level appeal category taxonomy (kept as data, edited by admins). */
+export const categories = pgTable(
+  'categories',
+  {
+    code: text('code').primaryKey(),
+    parentCode: text('parent_code').references((): AnyPgColumn => categories.code),
+    level: integer('level').notNull(),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    active: boolean('active').notNull().default(true),
+  },
+  (t) => [index('categories_parent_idx').on(t.parentCode)],
+);
+
+/** The dispatch catalogue (派单目录): category × territory subtree → responsible unit. */
+export const dispatchRules = pgTable(
+  'dispatch_rules',
+  {
+    id: uuid('id').primaryKey(),
+    /** A category code; the rule covers it and its subcategories. Null = every category. */
+    categoryCode: text('category_code').references(() => categories.code),
+    /** The territory subtree the rule applies in. */
+    territoryId: uuid('territory_id')
+      .notNull()
+      .references(() => territories.id),
+    /** Either a fixed unit, or a unit type resolved to the unit of that type serving the location. */
+    unitId: uuid('unit_id').references(() => units.id),
+    unitType: text('unit_type'),
+    copyToUnitId: uuid('copy_to_unit_id').references(() => units.id),
+    priority: integer('priority').notNull().default(0),
+    note: text('note'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    index('dispatch_rules_territory_idx').on(t.territoryId),
+    check('dispatch_rules_target', sql`(${t.unitId} is not null) <> (${t.unitType} is not null)`),
+  ],
+);
+
+/** Gazetteer: names of roads, compounds, buildings and landmarks, with aliases, for address matching. */
+export const gazetteerEntries = pgTable(
+  'gazetteer_entries',
+  {
+    id: uuid('id').primaryKey(),
+    territoryId: uuid('territory_id')
+      .notNull()
+      .references(() => territories.id),
+    kind: text('kind').notNull(),
+    name: text('name').notNull(),
+    aliases: jsonb('aliases').notNull(),
+    /** A representative WGS84 point [lng, lat], when known. */
+    point: jsonb('point'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('gazetteer_entries_territory_idx').on(t.territoryId),
+    check('gazetteer_entries_kind_check', sql`${t.kind} in ('road','compound','building','landmark')`),
+  ],
+);
+
+/** The resident ledger (民情图): households in buildings or grids. */
+export const households = pgTable(
+  'households',
+  {
+    id: uuid('id').primaryKey(),
+    /** The building, or the grid when the building is not recorded. */
+    territoryId: uuid('territory_id')
+      .notNull()
+      .references(() => territories.id),
+    address: text('address').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('households_territory_idx').on(t.territoryId)],
+);
+
+/** Residents of a household. Phone and ID number are personal data: masked unless policy allows. */
+export const residents = pgTable(
+  'residents',
+  {
+    id: uuid('id').primaryKey(),
+    householdId: uuid('household_id')
+      .notNull()
+      .references(() => households.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    gender: text('gender'),
+    birthYear: integer('birth_year'),
+    idNumber: text('id_number'),
+    phone: text('phone'),
+    relation: text('relation'),
+    /** Care-group tags (elderlyAlone, disabled, …) and sensitive tags (need their own permission). */
+    tags: jsonb('tags').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('residents_household_idx').on(t.householdId)],
+);
+
 /** Tables in an order that satisfies foreign keys, for backup and restore. */
 export const ALL_TABLES = {
   territories,
@@ -179,4 +365,14 @@ export const ALL_TABLES = {
   loginAttempts,
   auditLog,
   idempotencyKeys,
+  changeCounters,
+  territoryImports,
+  territoryRiskChanges,
+  gridCards,
+  gridStaff,
+  categories,
+  dispatchRules,
+  gazetteerEntries,
+  households,
+  residents,
 } as const;
