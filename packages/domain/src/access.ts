@@ -67,22 +67,8 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   partyMember: ['territory.read'],
   volunteer: ['territory.read'],
   assessor: ['territory.read', 'unit.read'],
-  admin: [
-    'territory.read',
-    'territory.manage',
-    'unit.read',
-    'unit.manage',
-    'user.read',
-    'user.manage',
-    'audit.read',
-    'personalData.readFull',
-    'routing.use',
-    'dispatchRule.manage',
-    'grid.manage',
-    'ledger.read',
-    'ledger.manage',
-    'ledger.readSensitive',
-  ],
+  // Administrators hold every action, within their scope.
+  admin: ACTIONS,
 };
 
 /** Returns the territory path an assignment's scope covers, or null for a personal scope. */
