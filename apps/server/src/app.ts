@@ -12,8 +12,18 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { territoryRoutes } from './modules/territories/territories.routes.ts';
+import { territoryImportRoutes } from './modules/territories/territory-import.routes.ts';
+import { territoryFeatureRoutes } from './modules/territories/territory-features.routes.ts';
+import { locateRoutes } from './modules/routing/locate.routes.ts';
+import { categoryRoutes } from './modules/categories/categories.routes.ts';
+import { gazetteerRoutes, geocodeRoutes } from './modules/gazetteer/gazetteer.routes.ts';
+import { dispatchRuleRoutes, explainRoutes } from './modules/dispatch-rules/dispatch-rules.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
+import { gridRoutes } from './modules/grids/grids.routes.ts';
+import { publicGridRoutes } from './modules/grids/public-grids.routes.ts';
+import { riskRoutes } from './modules/grids/risk.routes.ts';
+import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
 
 export interface BuildAppOptions {
   /** pino options or false; tests pass false. */
@@ -51,12 +61,24 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', deps });
+      await api.register(publicGridRoutes, { prefix: '/public/grids', deps });
       await api.register(async (secured) => {
         guardScope(secured, deps);
+        await secured.register(territoryImportRoutes, { prefix: '/territories', deps });
+        await secured.register(territoryFeatureRoutes, { prefix: '/territories', deps });
         await secured.register(territoryRoutes, { prefix: '/territories', deps });
+        await secured.register(locateRoutes, { prefix: '/routing', deps });
+        await secured.register(geocodeRoutes, { prefix: '/routing', deps });
+        await secured.register(explainRoutes, { prefix: '/routing', deps });
+        await secured.register(categoryRoutes, { prefix: '/categories', deps });
+        await secured.register(gazetteerRoutes, { prefix: '/gazetteer', deps });
+        await secured.register(dispatchRuleRoutes, { prefix: '/dispatch-rules', deps });
         await secured.register(unitRoutes, { prefix: '/units', deps });
         await secured.register(userRoutes, { prefix: '/users', deps });
         await secured.register(auditRoutes, { prefix: '/audit', deps });
+        await secured.register(riskRoutes, { prefix: '/territories', deps });
+        await secured.register(gridRoutes, { prefix: '/grids', deps });
+        await secured.register(ledgerRoutes, { prefix: '/ledger', deps });
       });
     },
     { prefix: '/api/v1' },

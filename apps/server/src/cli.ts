@@ -8,6 +8,7 @@ import { loadConfig } from './config.ts';
 import type { Deps } from './context.ts';
 import { territories, units } from './db/schema.ts';
 import { createUserAsOperator } from './modules/users/users.service.ts';
+import { registerTerritoryCommands } from './modules/territories/territory-import.cli.ts';
 import { isDatabaseEmpty, seedDemo } from './seed/demo.ts';
 import { openConfiguredDatabase, serve } from './server.ts';
 
@@ -144,6 +145,8 @@ program
       );
     }),
   );
+
+registerTerritoryCommands(program, withDatabase, say);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`huizhi: ${error instanceof Error ? error.message : String(error)}\n`);

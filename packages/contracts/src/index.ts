@@ -4,3 +4,7 @@ export * from './territories.ts';
 export * from './units.ts';
 export * from './users.ts';
 export * from './audit.ts';
+export * from './ledger.ts';
+export * from './grids.ts';
+export * from './routing.ts';
+export * from './dispatch.ts';

@@ -20,6 +20,15 @@ export const ERROR_CODES = {
     status: 422,
     message: 'This Idempotency-Key was used before with a different request.',
   },
+  TERRITORY_IMPORT_REFUSED: {
+    status: 422,
+    message: 'The territory import was refused; nothing was changed.',
+  },
+  POINT_OUTSIDE_TERRITORY: { status: 422, message: 'The point lies outside every grid.' },
+  NO_HANDLING_UNIT: {
+    status: 422,
+    message: 'No handling unit could be found for this location; dispatch it by hand.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted.' },
   LOGIN_THROTTLED: { status: 429, message: 'Too many failed sign-ins; wait and try again.' },

@@ -3,3 +3,8 @@ export * from './territory.ts';
 export * from './access.ts';
 export * from './masking.ts';
 export * from './errors.ts';
+export * from './ledger.ts';
+export * from './geometry.ts';
+export * from './gcj02.ts';
+export * from './dispatch.ts';
+export * from './address.ts';

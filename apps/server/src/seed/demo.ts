@@ -11,6 +11,8 @@ import type { DbOrTx, Deps } from '../context.ts';
 import { roleAssignments, territories, units, users } from '../db/schema.ts';
 import { hashPassword } from '../modules/auth/passwords.ts';
 import { recordAudit } from '../modules/audit/audit.service.ts';
+import { seedDemoLedger } from './demo-ledger.ts';
+import { seedDemoRouting } from './demo-routing.ts';
 
 export const DEMO_PASSWORD = 'huizhi-demo-2026';
 
@@ -369,6 +371,8 @@ export async function seedDemo(deps: Deps): Promise<{ territories: number; units
         createdAt: now,
       });
     }
+    await seedDemoLedger(tx, deps, city.territories);
+    await seedDemoRouting(tx, deps, city);
     await recordAudit(tx, deps, null, null, {
       action: 'seed.demo',
       entityType: 'database',
