@@ -68,7 +68,7 @@ export async function authRoutes(app: FastifyInstance, { deps }: ModuleOptions) 
     },
     async (request) => {
       const session = await requireSession(deps, request);
-      await setLocale(deps, session.actor, request.body.locale);
+      await setLocale(deps, session, request.body.locale);
       return { ok: true as const };
     },
   );

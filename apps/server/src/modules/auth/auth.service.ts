@@ -101,13 +101,49 @@ export async function login(
   return { token, expiresAt, session: { actor, tokenHash: hashToken(token), csrfToken } };
 }
 
+/**
+ * Resolved sessions are kept in memory for a few seconds, so a busy client costs no database round
+ * trips per request. A logout or a language change on this instance evicts the entry at once; other
+ * instances notice a revocation within SESSION_CACHE_MS (see docs/adr/0002). Expiry is checked on
+ * every hit.
+ */
+export const SESSION_CACHE_MS = 5_000;
+const SESSION_CACHE_MAX = 10_000;
+interface CachedSession {
+  session: SessionInfo;
+  expiresAt: Date;
+  cachedAt: number;
+}
+const sessionCaches = new WeakMap<Deps['database'], Map<string, CachedSession>>();
+
+function sessionCache(deps: Deps): Map<string, CachedSession> {
+  let cache = sessionCaches.get(deps.database);
+  if (!cache) {
+    cache = new Map();
+    sessionCaches.set(deps.database, cache);
+  }
+  return cache;
+}
+
+function evictSession(deps: Deps, tokenHash: string): void {
+  sessionCache(deps).delete(tokenHash);
+}
+
 /** Resolves a session cookie to its actor, or null when it is unknown, expired or revoked. */
 export async function resolveSession(deps: Deps, token: string): Promise<SessionInfo | null> {
   const tokenHash = hashToken(token);
-  const found = await findLiveSession(deps.database.db, tokenHash, deps.clock.now());
+  const now = deps.clock.now();
+  const cache = sessionCache(deps);
+  const cached = cache.get(tokenHash);
+  if (cached) {
+    const fresh = now.getTime() - cached.cachedAt < SESSION_CACHE_MS && now.getTime() >= cached.cachedAt;
+    if (fresh && cached.expiresAt > now) return cached.session;
+    cache.delete(tokenHash);
+  }
+  const found = await findLiveSession(deps.database.db, tokenHash, now);
   if (!found || found.user.disabledAt) return null;
   const rows = await findAssignmentsOfUsers(deps.database.db, [found.user.id]);
-  return {
+  const session: SessionInfo = {
     tokenHash,
     csrfToken: found.session.csrfToken,
     actor: {
@@ -118,10 +154,14 @@ export async function resolveSession(deps: Deps, token: string): Promise<Session
       assignments: toAssignments(rows),
     },
   };
+  if (cache.size >= SESSION_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  cache.set(tokenHash, { session, expiresAt: found.session.expiresAt, cachedAt: now.getTime() });
+  return session;
 }
 
 /** Ends a session. */
 export async function logout(deps: Deps, session: SessionInfo, request: RequestInfo): Promise<void> {
+  evictSession(deps, session.tokenHash);
   await deps.database.db.transaction(async (tx) => {
     await revokeSession(tx, session.tokenHash, deps.clock.now());
     await recordAudit(tx, deps, session.actor.userId, request, {
@@ -133,8 +173,9 @@ export async function logout(deps: Deps, session: SessionInfo, request: RequestI
 }
 
 /** Saves the interface language a person chose. */
-export async function setLocale(deps: Deps, actor: ActorContext, locale: TLocale): Promise<void> {
-  await updateUserLocale(deps.database.db, actor.userId, locale);
+export async function setLocale(deps: Deps, session: SessionInfo, locale: TLocale): Promise<void> {
+  await updateUserLocale(deps.database.db, session.actor.userId, locale);
+  evictSession(deps, session.tokenHash);
 }
 
 /** Presents the signed-in person: who they are, their roles, what they may do, their menu. */

@@ -8,7 +8,7 @@ import {
   type TestContext,
 } from '../../../test/harness.ts';
 import { seedDemo } from '../../seed/demo.ts';
-import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP } from './auth.service.ts';
+import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP, SESSION_CACHE_MS } from './auth.service.ts';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -134,6 +134,16 @@ describe('session', () => {
     const second = await loginAs(t.app, 'operator');
     t.clock.advance(13 * 3600 * 1000);
     expect((await call(t.app, second, 'GET', '/api/v1/territories')).statusCode).toBe(401);
+  });
+
+  it('notices a session revoked elsewhere within the session cache time', async () => {
+    const session = await loginAs(t.app, 'operator');
+    expect((await call(t.app, session, 'GET', '/api/v1/territories?limit=1')).statusCode).toBe(200);
+    // Another instance revokes it (an admin action, a logout there): this instance's copy is cached.
+    await t.deps.database.pool.query('update sessions set revoked_at = expires_at');
+    expect((await call(t.app, session, 'GET', '/api/v1/territories?limit=1')).statusCode).toBe(200);
+    t.clock.advance(SESSION_CACHE_MS + 1);
+    expect((await call(t.app, session, 'GET', '/api/v1/territories?limit=1')).statusCode).toBe(401);
   });
 
   it('records sign-ins and failures in the audit log', async () => {
