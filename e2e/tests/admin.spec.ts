@@ -4,7 +4,15 @@ import { login, navKeys, saveScreenshot, switchLocale } from './helpers';
 test('admin sees users and audit, finds their own sign-in, and creates a user', async ({ page }) => {
   await login(page, 'admin');
   await switchLocale(page, 'zh-CN');
-  expect(await navKeys(page)).toEqual(['home', 'territories', 'units', 'users', 'audit', 'account']);
+  expect(await navKeys(page)).toEqual([
+    'home',
+    'territories',
+    'territoryImport',
+    'units',
+    'users',
+    'audit',
+    'account',
+  ]);
   await expect(page.getByTestId('nav-users')).toHaveText('用户管理');
   await expect(page.getByTestId('nav-audit')).toHaveText('审计日志');
   const adminName = (await page.getByTestId('user-display-name').textContent())?.trim() ?? '';

@@ -59,3 +59,51 @@ export async function switchLocale(page: Page, locale: 'zh-CN' | 'en'): Promise<
   await expect(page.locator('html')).toHaveAttribute('lang', locale);
   await expect.poll(() => page.evaluate(() => window.localStorage.getItem('huizhi.locale'))).toBe(locale);
 }
+
+/** An area drawn on the territory map, where its label sits (published by the map as data-regions). */
+interface MapRegion {
+  id: string;
+  name: string;
+  x: number;
+  y: number;
+}
+
+/** Waits until the territory map shows the level named in the breadcrumb, with the given area drawn. */
+export async function expectMapLevel(page: Page, crumb: string, area: string): Promise<MapRegion[]> {
+  const breadcrumb = page.getByTestId('map-breadcrumb');
+  await expect(breadcrumb.locator('.map-crumb-current')).toHaveText(crumb);
+  const map = page.getByTestId('territory-map');
+  let regions: MapRegion[] = [];
+  await expect
+    .poll(async () => {
+      regions = JSON.parse((await map.getAttribute('data-regions')) ?? '[]') as MapRegion[];
+      return regions.map((region) => region.name);
+    })
+    .toContain(area);
+  return regions;
+}
+
+/** Clicks an area of the territory map where it is drawn (a real click on the canvas). */
+export async function clickMapArea(page: Page, name: string): Promise<void> {
+  const map = page.getByTestId('territory-map');
+  // The map may still be settling (it resizes to the new level's shape): wait for the same
+  // positions twice in a row before clicking.
+  let previous = '';
+  await expect
+    .poll(
+      async () => {
+        const current = `${await map.getAttribute('data-regions')}|${JSON.stringify(await map.boundingBox())}`;
+        const isStable = current === previous;
+        previous = current;
+        return isStable;
+      },
+      { intervals: [200, 200, 300, 500] },
+    )
+    .toBe(true);
+  const regions = JSON.parse((await map.getAttribute('data-regions')) ?? '[]') as MapRegion[];
+  const region = regions.find((item) => item.name === name);
+  if (!region) throw new Error(`the map does not show ${name}: ${regions.map((r) => r.name).join(', ')}`);
+  const box = await map.boundingBox();
+  if (!box) throw new Error('the map is not visible');
+  await page.mouse.click(box.x + region.x, box.y + region.y);
+}

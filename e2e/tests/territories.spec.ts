@@ -25,6 +25,9 @@ test('dispatcher expands a territory and sees its children', async ({ page }) =>
   await switchLocale(page, 'zh-CN');
   await page.getByTestId('nav-territories').click();
   await expect(page).toHaveURL(/\/territories$/);
+  // The map is the first tab; the tree table is the second.
+  await page.getByTestId('tab-list').click();
+  await expect(page).toHaveURL(/\/territories\?view=list$/);
 
   const table = page.getByTestId('territory-table');
   const rows = table.locator('tbody tr.ant-table-row');

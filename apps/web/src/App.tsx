@@ -1,6 +1,6 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
-import { App as AntApp, ConfigProvider, theme } from 'antd';
+import { App as AntApp, ConfigProvider, Spin, theme } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -12,12 +12,31 @@ import { RequireAuth, RequireNav } from './components/guards';
 import { AppLayout } from './layout/app-layout';
 import { LoginPage } from './pages/login-page';
 import { HomePage } from './pages/home-page';
-import { TerritoriesPage } from './pages/territories-page';
 import { UnitsPage } from './pages/units-page';
 import { UsersPage } from './pages/users-page';
 import { AuditPage } from './pages/audit-page';
 import { AccountPage } from './pages/account-page';
 import { NotFoundPage } from './pages/status-pages';
+
+// Pages loaded on demand: the map brings echarts, which no other page needs.
+const TerritoriesPage = lazy(() =>
+  import('./pages/territories-page').then((module) => ({ default: module.TerritoriesPage })),
+);
+const GridPage = lazy(() => import('./pages/grid-page').then((module) => ({ default: module.GridPage })));
+const PublicGridPage = lazy(() =>
+  import('./pages/public-grid-page').then((module) => ({ default: module.PublicGridPage })),
+);
+const TerritoryImportPage = lazy(() =>
+  import('./pages/territory-import-page').then((module) => ({ default: module.TerritoryImportPage })),
+);
+
+function PageSpinner() {
+  return (
+    <div className="page-spinner" aria-busy="true">
+      <Spin />
+    </div>
+  );
+}
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -47,7 +66,11 @@ const FONT_FAMILY = [
 ].join(', ');
 
 function page(navKey: NavKey, element: ReactNode) {
-  return <RequireNav navKey={navKey}>{element}</RequireNav>;
+  return (
+    <RequireNav navKey={navKey}>
+      <Suspense fallback={<PageSpinner />}>{element}</Suspense>
+    </RequireNav>
+  );
 }
 
 /** Providers (antd locale and theme, queries, router) and the routes. */
@@ -71,6 +94,15 @@ export function App() {
             <UnauthorizedRedirect />
             <Routes>
               <Route path="/login" element={<LoginPage />} />
+              {/* The grid's public card (网格公示牌) is for everyone: outside the sign-in guard. */}
+              <Route
+                path="/public/grids/:id"
+                element={
+                  <Suspense fallback={<PageSpinner />}>
+                    <PublicGridPage />
+                  </Suspense>
+                }
+              />
               <Route
                 element={
                   <RequireAuth>
@@ -80,6 +112,8 @@ export function App() {
               >
                 <Route index element={page('home', <HomePage />)} />
                 <Route path="territories" element={page('territories', <TerritoriesPage />)} />
+                <Route path="grids/:id" element={page('territories', <GridPage />)} />
+                <Route path="territory-import" element={page('territoryImport', <TerritoryImportPage />)} />
                 <Route path="units" element={page('units', <UnitsPage />)} />
                 <Route path="users" element={page('users', <UsersPage />)} />
                 <Route path="audit" element={page('audit', <AuditPage />)} />

@@ -1,8 +1,18 @@
 import type {
   TAuditList,
   TCreateUser,
+  TCrs,
+  TGridDetail,
+  TLedgerSummary,
   TLocale,
   TMe,
+  TPublicGridCard,
+  TPutRiskColor,
+  TRiskChange,
+  TRiskHistory,
+  TTerritoryFeature,
+  TTerritoryFeatureCollection,
+  TTerritoryImportReport,
   TTerritoryList,
   TUnitList,
   TUnitType,
@@ -50,6 +60,8 @@ type QueryValue = string | number | boolean | null | undefined;
 interface RequestOptions {
   query?: Record<string, QueryValue>;
   body?: unknown;
+  /** A body sent as it is (a file), with its content type, instead of JSON. */
+  rawBody?: { content: string; contentType: string };
   /** When false, a 401 is only thrown, not handled by going to the login page. */
   redirectOnUnauthorized?: boolean;
   /** When false, no CSRF header is sent (the login request has no session yet). */
@@ -93,6 +105,7 @@ async function readError(response: Response): Promise<ApiError> {
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.rawBody !== undefined) headers['content-type'] = options.rawBody.contentType;
   if (method !== 'GET' && options.sendCsrf !== false && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
@@ -100,7 +113,8 @@ export async function request<T>(method: string, path: string, options: RequestO
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body:
+        options.rawBody?.content ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: options.signal,
     });
   } catch (cause) {
@@ -118,6 +132,22 @@ export async function request<T>(method: string, path: string, options: RequestO
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** One candidate of the address search (`/routing/geocode`). */
+export interface GeocodeCandidate {
+  entry: { id: string; kind: string; name: string };
+  territory: { id: string; name: string; level: TerritoryLevel; code: string };
+  path: { id: string; name: string; level: TerritoryLevel }[];
+  score: number;
+  matched?: unknown;
+}
+
+export type TerritoryFileFormat = 'geojson' | 'csv';
+
+/** The address of a territory export; a plain link downloads it with the session cookie. */
+export function territoryExportUrl(format: TerritoryFileFormat): string {
+  return buildUrl('/territories/export', { format });
 }
 
 export interface PageParams {
@@ -165,6 +195,55 @@ export const api = {
     signal?: AbortSignal,
   ): Promise<TTerritoryList> {
     return request<TTerritoryList>('GET', '/territories', { query: { ...query }, signal });
+  },
+  territoryFeature(id: string, signal?: AbortSignal): Promise<TTerritoryFeature> {
+    return request<TTerritoryFeature>('GET', `/territories/${encodeURIComponent(id)}/feature`, { signal });
+  },
+  childFeatures(id: string, signal?: AbortSignal): Promise<TTerritoryFeatureCollection> {
+    return request<TTerritoryFeatureCollection>(
+      'GET',
+      `/territories/${encodeURIComponent(id)}/children/features`,
+      { signal },
+    );
+  },
+  ledgerSummary(parentId: string, signal?: AbortSignal): Promise<TLedgerSummary> {
+    return request<TLedgerSummary>('GET', '/ledger/summary', { query: { parentId }, signal });
+  },
+  grid(id: string, signal?: AbortSignal): Promise<TGridDetail> {
+    return request<TGridDetail>('GET', `/grids/${encodeURIComponent(id)}`, { signal });
+  },
+  /** The public card of a grid: needs no session, and a 401 never leads to the login page. */
+  publicGrid(id: string, signal?: AbortSignal): Promise<TPublicGridCard> {
+    return request<TPublicGridCard>('GET', `/public/grids/${encodeURIComponent(id)}`, {
+      signal,
+      redirectOnUnauthorized: false,
+    });
+  },
+  putRiskColor(territoryId: string, body: TPutRiskColor): Promise<TRiskChange> {
+    return request<TRiskChange>('PUT', `/territories/${encodeURIComponent(territoryId)}/risk`, { body });
+  },
+  async riskHistory(territoryId: string, signal?: AbortSignal): Promise<TRiskChange[]> {
+    const answer = await request<TRiskHistory | TRiskChange[]>(
+      'GET',
+      `/territories/${encodeURIComponent(territoryId)}/risk-history`,
+      { signal },
+    );
+    return Array.isArray(answer) ? answer : answer.items;
+  },
+  importTerritories(
+    content: string,
+    query: { format: TerritoryFileFormat; crs: TCrs; dryRun: boolean },
+  ): Promise<TTerritoryImportReport> {
+    return request<TTerritoryImportReport>('POST', '/territories/import', {
+      query: { ...query },
+      rawBody: { content, contentType: query.format === 'csv' ? 'text/csv' : 'application/json' },
+    });
+  },
+  geocode(q: string, signal?: AbortSignal): Promise<GeocodeCandidate[]> {
+    return request<GeocodeCandidate[] | { items: GeocodeCandidate[] }>('GET', '/routing/geocode', {
+      query: { q },
+      signal,
+    }).then((answer) => (Array.isArray(answer) ? answer : answer.items));
   },
   units(query: PageParams & { type?: TUnitType; q?: string }, signal?: AbortSignal): Promise<TUnitList> {
     return request<TUnitList>('GET', '/units', { query: { ...query }, signal });

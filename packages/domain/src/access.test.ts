@@ -118,7 +118,15 @@ describe('navFor', () => {
     expect(navFor(street1Dispatcher)).toEqual(['home', 'territories', 'units', 'account']);
   });
   it('gives an admin the user and audit pages', () => {
-    expect(navFor(cityAdmin)).toEqual(['home', 'territories', 'units', 'users', 'audit', 'account']);
+    expect(navFor(cityAdmin)).toEqual([
+      'home',
+      'territories',
+      'territoryImport',
+      'units',
+      'users',
+      'audit',
+      'account',
+    ]);
   });
   it('has an entry for every role', () => {
     for (const role of ROLES) {

@@ -154,6 +154,7 @@ function removeNestedPaths(paths: string[]): string[] {
 export const NAV_ITEMS = [
   { key: 'home', action: null },
   { key: 'territories', action: 'territory.read' },
+  { key: 'territoryImport', action: 'territory.manage' },
   { key: 'units', action: 'unit.read' },
   { key: 'users', action: 'user.read' },
   { key: 'audit', action: 'audit.read' },

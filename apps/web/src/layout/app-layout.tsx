@@ -5,6 +5,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BankOutlined,
+  CloudUploadOutlined,
   HomeOutlined,
   LogoutOutlined,
   MenuOutlined,
@@ -24,6 +25,7 @@ const { Header, Sider, Content } = Layout;
 export const NAV_ROUTES: Record<NavKey, { path: string; icon: ReactNode }> = {
   home: { path: '/', icon: <HomeOutlined /> },
   territories: { path: '/territories', icon: <ApartmentOutlined /> },
+  territoryImport: { path: '/territory-import', icon: <CloudUploadOutlined /> },
   units: { path: '/units', icon: <BankOutlined /> },
   users: { path: '/users', icon: <TeamOutlined /> },
   audit: { path: '/audit', icon: <AuditOutlined /> },
@@ -33,6 +35,8 @@ export const NAV_ROUTES: Record<NavKey, { path: string; icon: ReactNode }> = {
 function navKeyOfPath(pathname: string): NavKey | null {
   const first = pathname.split('/')[1] ?? '';
   if (first === '') return 'home';
+  // A grid's page belongs to the territories entry (it is reached from the map).
+  if (first === 'grids') return 'territories';
   const entry = (Object.keys(NAV_ROUTES) as NavKey[]).find((key) => NAV_ROUTES[key].path === `/${first}`);
   return entry ?? null;
 }

@@ -1,9 +1,9 @@
 import { useCallback, useMemo, useState, type HTMLAttributes } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App as AntApp, Card, Input, Spin, Table, Typography, type TableColumnsType } from 'antd';
+import { useSearchParams } from 'react-router';
+import { App as AntApp, Card, Input, Spin, Table, Tabs, Typography, type TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { TTerritory } from '@huizhi/contracts';
-import { pathIds } from '@huizhi/domain';
 import { api } from '../api';
 import { useLocale } from '../i18n';
 import { describeError } from '../errors';
@@ -11,6 +11,8 @@ import { formatNumber } from '../format';
 import { LevelTag } from '../components/labels';
 import { LoadError } from '../components/feedback';
 import { PageHeader } from '../components/page-header';
+import { findRoots } from '../territory-tree';
+import { TerritoryMapPanel } from './territory-map-panel';
 
 const LIST_LIMIT = 500;
 
@@ -18,20 +20,39 @@ interface TerritoryRow extends TTerritory {
   children?: TerritoryRow[];
 }
 
-/**
- * The top of the visible tree: the items whose parent is not visible. The server sorts by path, so a
- * parent in scope always comes before its children and is in the same page.
- */
-export function findRoots(items: readonly TTerritory[]): TTerritory[] {
-  const ids = new Set(items.map((item) => item.id));
-  const roots = items.filter((item) => item.parentId === null || !ids.has(item.parentId));
-  return roots.sort(
-    (a, b) => pathIds(a.path).length - pathIds(b.path).length || a.code.localeCompare(b.code),
+type TerritoryView = 'map' | 'list';
+
+/** The territories page: the map of the person's scope, and the same tree as a table. */
+export function TerritoriesPage() {
+  const { m } = useLocale();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const view: TerritoryView = searchParams.get('view') === 'list' ? 'list' : 'map';
+  return (
+    <>
+      <PageHeader title={m.territories.title} description={m.map.description} />
+      <Tabs
+        data-testid="territory-tabs"
+        activeKey={view}
+        onChange={(key) => setSearchParams(key === 'list' ? { view: 'list' } : {}, { replace: true })}
+        items={[
+          {
+            key: 'map',
+            label: <span data-testid="tab-map">{m.territories.tabMap}</span>,
+            children: <TerritoryMapPanel />,
+          },
+          {
+            key: 'list',
+            label: <span data-testid="tab-list">{m.territories.tabList}</span>,
+            children: <TerritoryListPanel />,
+          },
+        ]}
+      />
+    </>
   );
 }
 
 /** The territory tree of the person's scope, loading each node's children when it is expanded. */
-export function TerritoriesPage() {
+function TerritoryListPanel() {
   const { t } = useTranslation();
   const { m, locale } = useLocale();
   const { message } = AntApp.useApp();
@@ -125,8 +146,8 @@ export function TerritoriesPage() {
 
   return (
     <>
-      <PageHeader title={m.territories.title} description={m.territories.description} />
       <Card className="section-card">
+        <Typography.Paragraph type="secondary">{m.territories.description}</Typography.Paragraph>
         <div className="toolbar">
           <Input.Search
             data-testid="territory-search"
