@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ZErrorResponse } from '@huizhi/contracts';
 import type { Deps } from '../context.ts';
+import { IDEMPOTENCY_HEADER, type IdempotentResult } from './idempotency/idempotency.service.ts';
 
 export interface ModuleOptions {
   deps: Deps;
@@ -20,4 +21,16 @@ export const errorResponses = {
 /** The app with zod schemas as the type provider. */
 export function typed(app: FastifyInstance) {
   return app.withTypeProvider<ZodTypeProvider>();
+}
+
+/** The Idempotency-Key a client sent with a creating request, if any. */
+export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const key = request.headers[IDEMPOTENCY_HEADER];
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** Answers an idempotent creation: its status (201) and body, marking a replayed answer. */
+export function sendIdempotent<T>(reply: FastifyReply, result: IdempotentResult<T>) {
+  if (result.replayed) reply.header('idempotent-replayed', 'true');
+  return reply.status(result.statusCode).send(result.body);
 }

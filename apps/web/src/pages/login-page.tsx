@@ -101,7 +101,7 @@ export function LoginPage() {
             </Form.Item>
             <Form.Item
               name="password"
-              label={t('login.password')}
+              label={t('login.passwordLabel')}
               rules={[{ required: true, message: t('login.passwordRequired') }]}
             >
               <Input.Password

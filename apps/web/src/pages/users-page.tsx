@@ -176,7 +176,7 @@ function NewUserModal({ open, onClose }: { open: boolean; onClose: () => void })
           <Col xs={24} sm={12}>
             <Form.Item
               name="password"
-              label={m.users.password}
+              label={m.users.passwordLabel}
               extra={t('users.passwordHelp', { min: PASSWORD_MIN })}
               rules={[
                 { required: true, message: m.users.required },

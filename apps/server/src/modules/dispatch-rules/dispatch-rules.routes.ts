@@ -12,8 +12,13 @@ import {
   ZUpdateDispatchRule,
 } from '@huizhi/contracts';
 import { actorOf, requestInfo } from '../../plugins/auth.ts';
-import { IDEMPOTENCY_HEADER } from '../idempotency/idempotency.service.ts';
-import { errorResponses, typed, type ModuleOptions } from '../route-helpers.ts';
+import {
+  errorResponses,
+  idempotencyKeyOf,
+  sendIdempotent,
+  typed,
+  type ModuleOptions,
+} from '../route-helpers.ts';
 import {
   createDispatchRule,
   deleteDispatchRuleFor,
@@ -63,16 +68,14 @@ export async function dispatchRuleRoutes(app: FastifyInstance, { deps }: ModuleO
       },
     },
     async (request, reply) => {
-      const key = request.headers[IDEMPOTENCY_HEADER];
       const result = await createDispatchRule(
         deps,
         actorOf(request),
         request.body,
         requestInfo(request),
-        typeof key === 'string' ? key : undefined,
+        idempotencyKeyOf(request),
       );
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.status(201).send(result.body);
+      return sendIdempotent(reply, result);
     },
   );
   api.patch(

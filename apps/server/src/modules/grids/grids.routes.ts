@@ -11,8 +11,13 @@ import {
   ZPutGridCard,
 } from '@huizhi/contracts';
 import { actorOf, requestInfo } from '../../plugins/auth.ts';
-import { IDEMPOTENCY_HEADER } from '../idempotency/idempotency.service.ts';
-import { errorResponses, typed, type ModuleOptions } from '../route-helpers.ts';
+import {
+  errorResponses,
+  idempotencyKeyOf,
+  sendIdempotent,
+  typed,
+  type ModuleOptions,
+} from '../route-helpers.ts';
 import {
   createGridStaff,
   endGridStaff,
@@ -60,17 +65,15 @@ export async function gridRoutes(app: FastifyInstance, { deps }: ModuleOptions) 
       },
     },
     async (request, reply) => {
-      const key = request.headers[IDEMPOTENCY_HEADER];
       const result = await createGridStaff(
         deps,
         actorOf(request),
         request.params.id,
         request.body,
         requestInfo(request),
-        typeof key === 'string' ? key : undefined,
+        idempotencyKeyOf(request),
       );
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.status(201).send(result.body);
+      return sendIdempotent(reply, result);
     },
   );
   api.patch(

@@ -14,8 +14,13 @@ import {
   ZUpdateResident,
 } from '@huizhi/contracts';
 import { actorOf, requestInfo } from '../../plugins/auth.ts';
-import { IDEMPOTENCY_HEADER } from '../idempotency/idempotency.service.ts';
-import { errorResponses, typed, type ModuleOptions } from '../route-helpers.ts';
+import {
+  errorResponses,
+  idempotencyKeyOf,
+  sendIdempotent,
+  typed,
+  type ModuleOptions,
+} from '../route-helpers.ts';
 import {
   addResident,
   createHousehold,
@@ -25,11 +30,6 @@ import {
   revealResident,
   updateResidentFor,
 } from './ledger.service.ts';
-
-function idempotencyKey(headers: Record<string, unknown>): string | undefined {
-  const key = headers[IDEMPOTENCY_HEADER];
-  return typeof key === 'string' ? key : undefined;
-}
 
 /** The resident ledger (民情图): households, residents, masked personal data, logged full reads. */
 export async function ledgerRoutes(app: FastifyInstance, { deps }: ModuleOptions) {
@@ -62,10 +62,9 @@ export async function ledgerRoutes(app: FastifyInstance, { deps }: ModuleOptions
         actorOf(request),
         request.body,
         requestInfo(request),
-        idempotencyKey(request.headers),
+        idempotencyKeyOf(request),
       );
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.status(201).send(result.body);
+      return sendIdempotent(reply, result);
     },
   );
   api.get(
@@ -98,10 +97,9 @@ export async function ledgerRoutes(app: FastifyInstance, { deps }: ModuleOptions
         request.params.id,
         request.body,
         requestInfo(request),
-        idempotencyKey(request.headers),
+        idempotencyKeyOf(request),
       );
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.status(201).send(result.body);
+      return sendIdempotent(reply, result);
     },
   );
   api.patch(

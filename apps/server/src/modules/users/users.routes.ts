@@ -1,8 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { ZCreateUser, ZIdParams, ZUser, ZUserList, ZUserListQuery } from '@huizhi/contracts';
 import { actorOf, requestInfo } from '../../plugins/auth.ts';
-import { IDEMPOTENCY_HEADER } from '../idempotency/idempotency.service.ts';
-import { errorResponses, typed, type ModuleOptions } from '../route-helpers.ts';
+import {
+  errorResponses,
+  idempotencyKeyOf,
+  sendIdempotent,
+  typed,
+  type ModuleOptions,
+} from '../route-helpers.ts';
 import { createUser, getUserFor, listUsersFor } from './users.service.ts';
 
 export async function userRoutes(app: FastifyInstance, { deps }: ModuleOptions) {
@@ -42,16 +47,14 @@ export async function userRoutes(app: FastifyInstance, { deps }: ModuleOptions) 
       },
     },
     async (request, reply) => {
-      const key = request.headers[IDEMPOTENCY_HEADER];
       const result = await createUser(
         deps,
         actorOf(request),
         request.body,
         requestInfo(request),
-        typeof key === 'string' ? key : undefined,
+        idempotencyKeyOf(request),
       );
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.status(201).send(result.body);
+      return sendIdempotent(reply, result);
     },
   );
 }
