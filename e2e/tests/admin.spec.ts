@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { login, navKeys, saveScreenshot, switchLocale } from './helpers';
+import { login, navKeys, pickOption, saveScreenshot, switchLocale } from './helpers';
 
 test('admin sees users and audit, finds their own sign-in, and creates a user', async ({ page }) => {
   await login(page, 'admin');
@@ -40,12 +40,12 @@ test('admin sees users and audit, finds their own sign-in, and creates a user', 
   await modal.getByTestId('new-user-display-name').fill('测试网格员');
   await modal.getByTestId('new-user-password').fill('e2e-password-2026');
   await modal.getByTestId('new-user-phone').fill('13800138000');
-  await modal.getByTestId('new-user-role').click();
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option')
-    .filter({ hasText: '网格员' })
-    .click();
-  await expect(modal.getByTestId('new-user-role')).toContainText('网格员');
+  await pickOption(
+    page,
+    modal.getByTestId('new-user-role'),
+    (dropdown) => dropdown.locator('.ant-select-item-option').filter({ hasText: '网格员' }),
+    '网格员',
+  );
   await modal.getByTestId('new-user-territory').click();
   await page.keyboard.type('东湖社区第1网格');
   const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');

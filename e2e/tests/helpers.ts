@@ -1,7 +1,25 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/**
+ * Picks an option of an antd Select and waits until the select shows it. The dropdown animates open,
+ * and a click that lands mid-animation is lost (seen once in CI), so the pick is retried.
+ */
+export async function pickOption(
+  page: Page,
+  select: Locator,
+  option: (dropdown: Locator) => Locator,
+  shows: string,
+) {
+  const dropdown = page.locator('.ant-select-dropdown:visible');
+  await expect(async () => {
+    if ((await dropdown.count()) === 0) await select.click();
+    await option(dropdown).click({ timeout: 2_000 });
+    await expect(select).toContainText(shows, { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+}
 
 /** The password of every seeded demo account. */
 export const DEMO_PASSWORD = 'huizhi-demo-2026';

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { DEMO_PASSWORD, login, saveScreenshot, submitLogin, switchLocale } from './helpers';
+import { DEMO_PASSWORD, login, pickOption, saveScreenshot, submitLogin, switchLocale } from './helpers';
 
 test('a wrong password shows the translated error on the login page', async ({ page }) => {
   await page.goto('/');
@@ -77,11 +77,12 @@ test('dispatcher filters handling units by type', async ({ page }) => {
   const filtered = page.waitForResponse(
     (response) => response.url().includes('/api/v1/units?') && response.url().includes('type=community'),
   );
-  await page.getByTestId('unit-type-filter').click();
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option')
-    .filter({ hasText: '社区居委会' })
-    .click();
+  await pickOption(
+    page,
+    page.getByTestId('unit-type-filter'),
+    (dropdown) => dropdown.locator('.ant-select-item-option').filter({ hasText: '社区居委会' }),
+    '社区居委会',
+  );
   expect((await filtered).ok()).toBe(true);
   const typeCells = table.locator('tbody tr.ant-table-row td:nth-child(2)');
   await expect

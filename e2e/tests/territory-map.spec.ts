@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { clickMapArea, expectMapLevel, login, saveScreenshot, switchLocale } from './helpers';
+import { clickMapArea, expectMapLevel, login, pickOption, saveScreenshot, switchLocale } from './helpers';
 
 test('admin drills the map from the city to a grid and back, and changes the grid risk colour', async ({
   page,
@@ -26,8 +26,12 @@ test('admin drills the map from the city to a grid and back, and changes the gri
   await saveScreenshot(page, 'map-admin-3-street-zh');
 
   // Population as the measure: the scale follows, the tooltip says it.
-  await page.getByTestId('map-measure').click();
-  await page.locator('.ant-select-dropdown:visible').getByTestId('measure-population').click();
+  await pickOption(
+    page,
+    page.getByTestId('map-measure'),
+    (dropdown) => dropdown.getByTestId('measure-population'),
+    '人口',
+  );
   await expect(page.getByTestId('map-area-list').locator('thead')).toContainText('人口');
 
   await clickMapArea(page, '东湖社区');
@@ -44,8 +48,12 @@ test('admin drills the map from the city to a grid and back, and changes the gri
   await saveScreenshot(page, 'map-admin-4-community-population-zh');
 
   // Care-group counts from the ledger (the admin may read it).
-  await page.getByTestId('map-measure').click();
-  await page.locator('.ant-select-dropdown:visible').getByTestId('measure-careGroups').click();
+  await pickOption(
+    page,
+    page.getByTestId('map-measure'),
+    (dropdown) => dropdown.getByTestId('measure-careGroups'),
+    '重点人群',
+  );
   await expect(page.getByTestId('map-area-list').locator('thead')).toContainText('重点人群');
   await expect(page.getByTestId('map-area-list').locator('tbody tr').first()).not.toContainText('无数据');
   await page.mouse.move(0, 0);
@@ -86,8 +94,12 @@ test('admin drills the map from the city to a grid and back, and changes the gri
   // Back to the map: it comes back at the community level, and risk colour shows the red grid.
   await page.getByTestId('grid-back-to-map').click();
   await expectMapLevel(page, '东湖社区', '东湖社区第1网格');
-  await page.getByTestId('map-measure').click();
-  await page.locator('.ant-select-dropdown:visible').getByTestId('measure-riskColor').click();
+  await pickOption(
+    page,
+    page.getByTestId('map-measure'),
+    (dropdown) => dropdown.getByTestId('measure-riskColor'),
+    '风险等级',
+  );
   await expect(page.getByTestId('risk-legend')).toContainText('红色');
   await expect(page.getByTestId('map-area-list').locator('tbody tr').first()).toContainText('红色');
   await page.mouse.move(0, 0);
