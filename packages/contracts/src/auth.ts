@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ACTIONS, NAV_ITEMS, ROLES } from '@huizhi/domain';
-import { PASSWORD_MAX } from './common.ts';
+import { PASSWORD_MAX, USERNAME_MAX } from './common.ts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export const ZLocale = z.enum(LOCALES);
 export type TLocale = z.infer<typeof ZLocale>;
 
 export const ZLoginRequest = z.object({
-  username: z.string().trim().min(1).max(64),
+  username: z.string().trim().min(1).max(USERNAME_MAX),
   password: z.string().min(1).max(PASSWORD_MAX),
 });
 export type TLoginRequest = z.infer<typeof ZLoginRequest>;

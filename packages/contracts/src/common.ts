@@ -7,6 +7,13 @@ export const PAGE_SIZE_MAX = 500;
 export const NAME_MAX = 100;
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 200;
+export const USERNAME_MIN = 3;
+export const USERNAME_MAX = 64;
+/** Letters, digits, dot, dash and underscore; the length is checked separately. */
+export const USERNAME_PATTERN = /^[A-Za-z0-9._-]+$/;
+/** A phone number as people write it: digits, spaces and dashes, an optional leading +. */
+export const PHONE_PATTERN = /^\+?[0-9][0-9 -]{5,19}$/;
+export const PHONE_MAX = 20;
 
 export const ZId = z.uuid();
 

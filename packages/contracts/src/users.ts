@@ -1,20 +1,26 @@
 import { z } from 'zod';
-import { NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, ZPageQuery } from './common.ts';
+import {
+  NAME_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  PHONE_PATTERN,
+  USERNAME_MAX,
+  USERNAME_MIN,
+  USERNAME_PATTERN,
+  ZPageQuery,
+} from './common.ts';
 import { ZAssignmentView, ZLocale, ZRole } from './auth.ts';
 
 export const ZUsername = z
   .string()
   .trim()
-  .min(3)
-  .max(64)
-  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
+  .min(USERNAME_MIN)
+  .max(USERNAME_MAX)
+  .regex(USERNAME_PATTERN, 'letters, digits, dot, dash and underscore only');
 
 export const ZPassword = z.string().min(PASSWORD_MIN).max(PASSWORD_MAX);
 
-export const ZPhone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9][0-9 -]{5,19}$/, 'a phone number');
+export const ZPhone = z.string().trim().regex(PHONE_PATTERN, 'a phone number');
 
 export const ZAssignmentInput = z
   .object({

@@ -19,7 +19,20 @@ import {
 } from 'antd';
 import { EyeInvisibleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { LOCALES, PASSWORD_MIN, type TCreateUser, type TLocale, type TUser } from '@huizhi/contracts';
+import {
+  LOCALES,
+  NAME_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  PHONE_MAX,
+  PHONE_PATTERN,
+  USERNAME_MAX,
+  USERNAME_MIN,
+  USERNAME_PATTERN,
+  type TCreateUser,
+  type TLocale,
+  type TUser,
+} from '@huizhi/contracts';
 import { ROLES, type Role } from '@huizhi/domain';
 import { api, ApiError } from '../api';
 import { useCurrentUser } from '../auth';
@@ -31,9 +44,6 @@ import { LoadError } from '../components/feedback';
 import { PageHeader } from '../components/page-header';
 import { usePaging } from '../components/paging';
 import { TerritorySelect } from '../components/territory-select';
-
-const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,64}$/;
-const PHONE_PATTERN = /^\+?[0-9][0-9 -]{5,19}$/;
 
 interface NewUserForm {
   username: string;
@@ -158,10 +168,11 @@ function NewUserModal({ open, onClose }: { open: boolean; onClose: () => void })
               extra={m.users.usernameHelp}
               rules={[
                 { required: true, whitespace: true, message: m.users.required },
+                { min: USERNAME_MIN, message: m.users.usernameInvalid },
                 { pattern: USERNAME_PATTERN, message: m.users.usernameInvalid },
               ]}
             >
-              <Input data-testid="new-user-username" autoComplete="off" maxLength={64} />
+              <Input data-testid="new-user-username" autoComplete="off" maxLength={USERNAME_MAX} />
             </Form.Item>
           </Col>
           <Col xs={24} sm={12}>
@@ -170,7 +181,7 @@ function NewUserModal({ open, onClose }: { open: boolean; onClose: () => void })
               label={m.users.displayName}
               rules={[{ required: true, whitespace: true, message: m.users.required }]}
             >
-              <Input data-testid="new-user-display-name" maxLength={100} />
+              <Input data-testid="new-user-display-name" maxLength={NAME_MAX} />
             </Form.Item>
           </Col>
           <Col xs={24} sm={12}>
@@ -183,7 +194,11 @@ function NewUserModal({ open, onClose }: { open: boolean; onClose: () => void })
                 { min: PASSWORD_MIN, message: t('users.passwordTooShort', { min: PASSWORD_MIN }) },
               ]}
             >
-              <Input.Password data-testid="new-user-password" autoComplete="new-password" maxLength={200} />
+              <Input.Password
+                data-testid="new-user-password"
+                autoComplete="new-password"
+                maxLength={PASSWORD_MAX}
+              />
             </Form.Item>
           </Col>
           <Col xs={24} sm={12}>
@@ -192,7 +207,7 @@ function NewUserModal({ open, onClose }: { open: boolean; onClose: () => void })
               label={m.users.phone}
               rules={[{ pattern: PHONE_PATTERN, message: m.users.phoneInvalid }]}
             >
-              <Input data-testid="new-user-phone" inputMode="tel" maxLength={20} />
+              <Input data-testid="new-user-phone" inputMode="tel" maxLength={PHONE_MAX} />
             </Form.Item>
           </Col>
           <Col xs={24} sm={12}>
