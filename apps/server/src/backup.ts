@@ -20,7 +20,11 @@ const CHUNK = 1000;
 export const BACKUP_TABLES: string[] = Object.values(ALL_TABLES).map((table) => getTableName(table));
 
 // Order inside a table where rows refer to rows of the same table (parents before children).
-const ROW_ORDER: Record<string, string> = { territories: 'length(path), path', categories: 'level, code' };
+const ROW_ORDER: Record<string, string> = {
+  territories: 'length(path), path',
+  categories: 'level, code',
+  appeals: '(parent_id is not null), id',
+};
 
 interface Header {
   format: typeof BACKUP_FORMAT;

@@ -29,6 +29,22 @@ export const ERROR_CODES = {
     status: 422,
     message: 'No handling unit could be found for this location; dispatch it by hand.',
   },
+  APPEAL_TRANSITION_NOT_ALLOWED: {
+    status: 409,
+    message: 'This action is not possible on the appeal in its present state.',
+  },
+  APPEAL_VERSION_CONFLICT: {
+    status: 409,
+    message: 'Someone else acted on this appeal at the same time; reload it and try again.',
+  },
+  APPEAL_IMPORT_REFUSED: {
+    status: 422,
+    message: 'The appeal import was refused; nothing was imported.',
+  },
+  CALENDAR_NOT_COVERED: {
+    status: 422,
+    message: 'The working-day calendar has no data for this year yet; an admin must add it.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted.' },
   LOGIN_THROTTLED: { status: 429, message: 'Too many failed sign-ins; wait and try again.' },

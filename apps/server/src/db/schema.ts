@@ -3,12 +3,14 @@ import {
   bigint,
   bigserial,
   date,
+  doublePrecision,
   boolean,
   check,
   index,
   type AnyPgColumn,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -63,10 +65,13 @@ export const units = pgTable(
     territoryId: uuid('territory_id')
       .notNull()
       .references(() => territories.id),
+    /** Whether the unit's handlers see appellants' full phone numbers ('full') or masked ('masked'). */
+    appellantPhoneAccess: text('appellant_phone_access').notNull().default('masked'),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('units_code_key').on(t.code),
+    check('units_appellant_phone_access_check', sql`${t.appellantPhoneAccess} in ('masked','full')`),
     index('units_territory_idx').on(t.territoryId),
     check(
       'units_type_check',
@@ -265,6 +270,8 @@ export const categories = pgTable(
     nameZh: text('name_zh').notNull(),
     nameEn: text('name_en').notNull(),
     active: boolean('active').notNull().default(true),
+    /** The time-limit tier of appeals in this category ('2h','24h','7d','15d'); null = the parent's. */
+    slaTier: text('sla_tier'),
   },
   (t) => [index('categories_parent_idx').on(t.parentCode)],
 );
@@ -355,6 +362,282 @@ export const residents = pgTable(
   (t) => [index('residents_household_idx').on(t.householdId)],
 );
 
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * Working-calendar days set by admins on top of the shipped holiday file (later years, corrections):
+ * a date that is a day off (holiday) or a working day (调休 weekend day), with its source.
+ */
+export const calendarDays = pgTable('calendar_days', {
+  date: date('date', { mode: 'string' }).primaryKey(),
+  working: boolean('working').notNull(),
+  name: text('name'),
+  source: text('source'),
+  updatedBy: uuid('updated_by'),
+  updatedAt: at('updated_at').notNull(),
+});
+
+/** Time-limit tiers (2h, 24h, 7d, 15d by default): how long accepting, contacting and replying may take. */
+export const slaTiers = pgTable('sla_tiers', {
+  code: text('code').primaryKey(),
+  /** 'hours' counts on the clock, 'workdays' on the working-day calendar. */
+  replyUnit: text('reply_unit').notNull(),
+  replyAmount: integer('reply_amount').notNull(),
+  acceptMinutes: integer('accept_minutes').notNull(),
+  contactMinutes: integer('contact_minutes').notNull(),
+  /** The share of the time limit after which a warning is raised, in per cent. */
+  warnPercent: integer('warn_percent').notNull(),
+  updatedAt: at('updated_at').notNull(),
+});
+
+/** Which tier applies: by category (and its subcategories), urgency and handling unit type; most specific wins. */
+export const slaRules = pgTable('sla_rules', {
+  id: uuid('id').primaryKey(),
+  categoryCode: text('category_code').references(() => categories.code),
+  urgency: text('urgency'),
+  unitType: text('unit_type'),
+  tier: text('tier')
+    .notNull()
+    .references(() => slaTiers.code),
+  createdAt: createdAt(),
+});
+
+/** Historical work orders imported from a 12345 export: each import with its row-level report. */
+export const appealImports = pgTable('appeal_imports', {
+  id: uuid('id').primaryKey(),
+  at: at('at').notNull(),
+  actorId: uuid('actor_id'),
+  fileName: text('file_name').notNull(),
+  applied: boolean('applied').notNull(),
+  rowCount: integer('row_count').notNull(),
+  report: jsonb('report').notNull(),
+});
+
+/** Numbers appeals: the number is the intake date (Asia/Shanghai) and this sequence's next value. */
+export const appealNumberSeq = pgSequence('appeal_number_seq', { startWith: 1 });
+
+/**
+ * Appeals (诉求工单). The state and the summary columns serve queues and pages; scores read the events.
+ * `version` guards every transition (optimistic concurrency); `territory_path` scopes every query.
+ */
+export const appeals = pgTable(
+  'appeals',
+  {
+    id: uuid('id').primaryKey(),
+    /** The number people quote on the phone, e.g. 2026030200001234. */
+    number: text('number').notNull(),
+    /** 'live' intake or 'import' of historical work orders (kept apart from live intake). */
+    source: text('source').notNull(),
+    importId: uuid('import_id').references(() => appealImports.id),
+    channel: text('channel').notNull(),
+    type: text('type').notNull(),
+    categoryCode: text('category_code').references(() => categories.code),
+    content: text('content').notNull(),
+    address: text('address'),
+    lng: doublePrecision('lng'),
+    lat: doublePrecision('lat'),
+    /** The grid or building the appeal was located in; the city when it could not be located. */
+    territoryId: uuid('territory_id')
+      .notNull()
+      .references(() => territories.id),
+    territoryPath: text('territory_path').notNull(),
+    urgency: text('urgency').notNull(),
+    tier: text('tier').notNull(),
+    state: text('state').notNull(),
+    /** 1 for the first handling; 2 after a reopening (二次办理), and so on. */
+    round: integer('round').notNull(),
+    version: integer('version').notNull(),
+    appellantName: text('appellant_name'),
+    appellantPhone: text('appellant_phone'),
+    /** The resident's account when the appellant submitted it themself. */
+    appellantUserId: uuid('appellant_user_id').references(() => users.id),
+    confidential: boolean('confidential').notNull(),
+    handlingUnitId: uuid('handling_unit_id').references(() => units.id),
+    hardCase: boolean('hard_case').notNull().default(false),
+    /** The appeal this one was merged into; its outcome reaches this appellant too. */
+    parentId: uuid('parent_id').references((): AnyPgColumn => appeals.id),
+    contacted: boolean('contacted').notNull().default(false),
+    /** A pending extension request: the requested new reply deadline. */
+    extensionRequestedUntil: at('extension_requested_until'),
+    replyDueAt: at('reply_due_at'),
+    reply: text('reply'),
+    repliedAt: at('replied_at'),
+    closeKind: text('close_kind'),
+    closeReason: text('close_reason'),
+    closedAt: at('closed_at'),
+    /** The secret of the appellant's review link (回访), hashed with SHA-256. */
+    reviewTokenHash: text('review_token_hash'),
+    receivedAt: at('received_at').notNull(),
+    createdBy: uuid('created_by'),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('appeals_number_key').on(t.number),
+    uniqueIndex('appeals_review_token_key').on(t.reviewTokenHash),
+    index('appeals_territory_path_idx').on(t.territoryPath.op('text_pattern_ops'), t.receivedAt),
+    index('appeals_state_idx').on(t.state, t.receivedAt),
+    index('appeals_handling_unit_idx').on(t.handlingUnitId, t.state),
+    index('appeals_appellant_phone_idx').on(t.appellantPhone, t.receivedAt),
+    index('appeals_appellant_user_idx').on(t.appellantUserId, t.receivedAt),
+    index('appeals_parent_idx').on(t.parentId),
+    index('appeals_category_received_idx').on(t.categoryCode, t.receivedAt),
+    check('appeals_source_check', sql`${t.source} in ('live','import')`),
+    check(
+      'appeals_channel_check',
+      sql`${t.channel} in ('hotline','web','mobile','wechat','patrol','api','import')`,
+    ),
+    check('appeals_type_check', sql`${t.type} in ('consultation','help','complaint','report','suggestion')`),
+    check('appeals_urgency_check', sql`${t.urgency} in ('normal','urgent')`),
+  ],
+);
+
+/** The units on an appeal per round: the lead (handling) unit, assisting units and copies (抄送). */
+export const appealAssignments = pgTable(
+  'appeal_assignments',
+  {
+    id: uuid('id').primaryKey(),
+    appealId: uuid('appeal_id')
+      .notNull()
+      .references(() => appeals.id),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => units.id),
+    role: text('role').notNull(),
+    round: integer('round').notNull(),
+    /** False once the appeal was returned from or re-dispatched away from this unit. */
+    active: boolean('active').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('appeal_assignments_unit_idx').on(t.unitId, t.active),
+    index('appeal_assignments_appeal_idx').on(t.appealId),
+    check('appeal_assignments_role_check', sql`${t.role} in ('lead','assisting','copy')`),
+  ],
+);
+
+/**
+ * The event history of every work order, appended in the transaction that changes its state; the
+ * source of scores and timelines. `internal` events (notes, consultations) are never shown to appellants.
+ */
+export const workOrderEvents = pgTable(
+  'work_order_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orderKind: text('order_kind').notNull(),
+    orderId: uuid('order_id').notNull(),
+    /** 1, 2, 3 … per work order. */
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    at: at('at').notNull(),
+    actorId: uuid('actor_id'),
+    actorUnitId: uuid('actor_unit_id'),
+    round: integer('round').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state'),
+    internal: boolean('internal').notNull(),
+    data: jsonb('data').notNull(),
+  },
+  (t) => [
+    uniqueIndex('work_order_events_order_seq_key').on(t.orderKind, t.orderId, t.seq),
+    index('work_order_events_type_at_idx').on(t.type, t.at),
+  ],
+);
+
+/**
+ * SLA clocks of work orders (accept, contact, reply, …): when each is due and when a warning is due.
+ * The sweeper claims due rows with FOR UPDATE SKIP LOCKED, so several server instances sweep each once.
+ */
+export const slaTimers = pgTable(
+  'sla_timers',
+  {
+    id: uuid('id').primaryKey(),
+    orderKind: text('order_kind').notNull(),
+    orderId: uuid('order_id').notNull(),
+    clock: text('clock').notNull(),
+    round: integer('round').notNull(),
+    startedAt: at('started_at').notNull(),
+    dueAt: at('due_at').notNull(),
+    warnAt: at('warn_at').notNull(),
+    warnedAt: at('warned_at'),
+    overdueAt: at('overdue_at'),
+    pausedAt: at('paused_at'),
+    stoppedAt: at('stopped_at'),
+  },
+  (t) => [
+    index('sla_timers_order_idx').on(t.orderKind, t.orderId),
+    index('sla_timers_open_warn_idx')
+      .on(t.warnAt)
+      .where(sql`${t.stoppedAt} is null and ${t.warnedAt} is null`),
+    index('sla_timers_open_due_idx')
+      .on(t.dueAt)
+      .where(sql`${t.stoppedAt} is null and ${t.overdueAt} is null`),
+  ],
+);
+
+/** Files attached to appeals (pictures, video, voice, documents): metadata here, bytes in the file store. */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid('id').primaryKey(),
+    /** Null until the appeal it was uploaded for is created. */
+    appealId: uuid('appeal_id').references(() => appeals.id),
+    /** 'intake' (the appellant's), 'evidence' (the handler's reply). */
+    purpose: text('purpose').notNull(),
+    storageKey: text('storage_key').notNull(),
+    fileName: text('file_name').notNull(),
+    contentType: text('content_type').notNull(),
+    kind: text('kind').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    uploadedBy: uuid('uploaded_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('attachments_appeal_idx').on(t.appealId),
+    check('attachments_kind_check', sql`${t.kind} in ('image','video','audio','document')`),
+  ],
+);
+
+/** In-app notifications for people (new dispatch, warning, overdue, returned, urged, …). */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    orderKind: text('order_kind'),
+    orderId: uuid('order_id'),
+    data: jsonb('data').notNull(),
+    createdAt: createdAt(),
+    readAt: at('read_at'),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+);
+
+/** Messages to appellants (SMS, WeChat) queued by the adapters; the default adapter only logs them. */
+export const outboundMessages = pgTable(
+  'outbound_messages',
+  {
+    id: uuid('id').primaryKey(),
+    channel: text('channel').notNull(),
+    recipient: text('recipient').notNull(),
+    template: text('template').notNull(),
+    data: jsonb('data').notNull(),
+    orderKind: text('order_kind'),
+    orderId: uuid('order_id'),
+    createdAt: createdAt(),
+    sentAt: at('sent_at'),
+    error: text('error'),
+  },
+  (t) => [
+    index('outbound_messages_unsent_idx')
+      .on(t.createdAt)
+      .where(sql`${t.sentAt} is null`),
+  ],
+);
+
 /** Tables in an order that satisfies foreign keys, for backup and restore. */
 export const ALL_TABLES = {
   territories,
@@ -375,4 +658,15 @@ export const ALL_TABLES = {
   gazetteerEntries,
   households,
   residents,
+  calendarDays,
+  slaTiers,
+  slaRules,
+  appealImports,
+  appeals,
+  appealAssignments,
+  workOrderEvents,
+  slaTimers,
+  attachments,
+  notifications,
+  outboundMessages,
 } as const;
