@@ -87,6 +87,55 @@ describe('can', () => {
   });
 });
 
+describe('appeals', () => {
+  const appeal = (territoryPath: string, unitIds: string[] = [], appellantUserId: string | null = null) =>
+    ({ kind: 'appeal', territoryPath, unitIds, appellantUserId }) as const;
+  it.each([
+    ['street dispatcher reads an appeal in its street', street1Dispatcher, 'appeal.read', appeal(K1), true],
+    ['street dispatcher cannot read another street', street1Dispatcher, 'appeal.read', appeal(S2), false],
+    ['street dispatcher dispatches in its street', street1Dispatcher, 'appeal.dispatch', appeal(S1), true],
+    ['street dispatcher does not handle', street1Dispatcher, 'appeal.handle', appeal(S1, ['unitA']), false],
+    [
+      'handler reads an appeal assigned to its unit',
+      handler,
+      'appeal.read',
+      appeal('/c/d2/', ['unitA']),
+      true,
+    ],
+    ['handler handles an appeal assigned to its unit', handler, 'appeal.handle', appeal(K1, ['unitA']), true],
+    [
+      'handler cannot read an unassigned appeal in its area',
+      handler,
+      'appeal.read',
+      appeal(K1, ['unitB']),
+      false,
+    ],
+    ['handler does not dispatch', handler, 'appeal.dispatch', appeal(K1, ['unitA']), false],
+    ['resident reads their own appeal', resident, 'appeal.read', appeal(K1, [], 'u3'), true],
+    ['resident reviews their own appeal', resident, 'appeal.review', appeal(K1, [], 'u3'), true],
+    ['resident cannot read someone else’s appeal', resident, 'appeal.read', appeal(K1, [], 'u9'), false],
+    ['resident cannot dispatch their own appeal', resident, 'appeal.dispatch', appeal(K1, [], 'u3'), false],
+    ['city admin imports', cityAdmin, 'appeal.import', appeal(K1), true],
+  ] as const)('%s', (_name, actor, action, subject, expected) => {
+    expect(can(actor, action, subject)).toBe(expected);
+  });
+
+  it('filters handlers by unit and residents by themselves', () => {
+    expect(scopeFilter(handler, 'appeal.read')).toEqual({ territoryPaths: [], unitIds: ['unitA'] });
+    expect(scopeFilter(resident, 'appeal.read')).toEqual({
+      territoryPaths: [],
+      unitIds: [],
+      selfUserId: 'u3',
+    });
+    expect(scopeFilter(resident, 'appeal.dispatch')).toEqual({ territoryPaths: [], unitIds: [] });
+  });
+
+  it('grants a resident appeal actions over their own records only', () => {
+    expect(grantedActions(resident, 'scope')).toEqual([]);
+    expect(grantedActions(resident, 'self')).toEqual(['appeal.create', 'appeal.read', 'appeal.review']);
+  });
+});
+
 describe('scopeFilter', () => {
   it('is empty for an actor without the action', () => {
     expect(scopeFilter(resident, 'territory.read')).toEqual({ territoryPaths: [], unitIds: [] });
@@ -111,18 +160,23 @@ describe('scopeFilter', () => {
 });
 
 describe('navFor', () => {
-  it('gives a resident only home and account', () => {
-    expect(navFor(resident)).toEqual(['home', 'account']);
+  it('gives a resident home, their own appeals and account', () => {
+    expect(navFor(resident)).toEqual(['home', 'myAppeals', 'account']);
   });
-  it('gives a dispatcher the territory and unit pages', () => {
-    expect(navFor(street1Dispatcher)).toEqual(['home', 'territories', 'units', 'account']);
+  it('gives a dispatcher the appeal queues, territory and unit pages', () => {
+    expect(navFor(street1Dispatcher)).toEqual(['home', 'appeals', 'territories', 'units', 'account']);
   });
-  it('gives an admin the user and audit pages', () => {
+  it('gives an admin every page except the resident portal', () => {
     expect(navFor(cityAdmin)).toEqual([
       'home',
+      'appeals',
+      'appealIntake',
+      'appealImport',
       'territories',
       'territoryImport',
       'units',
+      'categories',
+      'calendar',
       'users',
       'audit',
       'account',

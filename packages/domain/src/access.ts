@@ -23,6 +23,17 @@ export const ACTIONS = [
   'ledger.read',
   'ledger.manage',
   'ledger.readSensitive',
+  // Appeals (接诉即办).
+  'appeal.create',
+  'appeal.read',
+  'appeal.dispatch',
+  'appeal.handle',
+  'appeal.approve',
+  'appeal.review',
+  'appeal.supervise',
+  'appeal.import',
+  'category.manage',
+  'calendar.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -46,15 +57,48 @@ export type Subject =
   | { kind: 'territory'; id: string; path: string }
   | { kind: 'unit'; id: string; territoryPath: string }
   | { kind: 'user'; id: string; scopePaths: readonly string[] }
-  | { kind: 'auditEntry'; scopePath: string | null };
+  | { kind: 'auditEntry'; scopePath: string | null }
+  /** An appeal: where it is, the units it was ever assigned to, and the resident who raised it. */
+  | { kind: 'appeal'; territoryPath: string; unitIds: readonly string[]; appellantUserId: string | null };
+
+/** Actions a unit-scoped assignment grants on its unit's own records, not on the area the unit serves. */
+const UNIT_BOUND_ACTIONS: ReadonlySet<Action> = new Set<Action>([
+  'unit.read',
+  'appeal.read',
+  'appeal.handle',
+  'appeal.approve',
+]);
+
+/** Actions a personal (self) scope grants on the person's own records. */
+const SELF_ACTIONS: ReadonlySet<Action> = new Set<Action>(['appeal.create', 'appeal.read', 'appeal.review']);
 
 /** What each role may do, wherever its scope allows. */
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
-  resident: [],
-  operator: ['territory.read', 'unit.read', 'routing.use'],
-  dispatcher: ['territory.read', 'unit.read', 'routing.use'],
-  handler: ['territory.read', 'unit.read', 'routing.use'],
-  unitLead: ['territory.read', 'unit.read', 'routing.use'],
+  // Residents raise appeals, follow and rate their own (self scope).
+  resident: ['appeal.create', 'appeal.read', 'appeal.review'],
+  // Hotline operators record appeals, call appellants back for review (full numbers, logged) and urge.
+  operator: [
+    'territory.read',
+    'unit.read',
+    'routing.use',
+    'appeal.create',
+    'appeal.read',
+    'appeal.review',
+    'personalData.readFull',
+  ],
+  // Dispatchers (the centre) dispatch, decide returns and extensions, merge, urge and supervise.
+  dispatcher: [
+    'territory.read',
+    'unit.read',
+    'routing.use',
+    'appeal.read',
+    'appeal.dispatch',
+    'appeal.approve',
+    'appeal.supervise',
+  ],
+  handler: ['territory.read', 'unit.read', 'routing.use', 'appeal.read', 'appeal.handle'],
+  // A unit's lead handles too and approves its handlers' extension requests.
+  unitLead: ['territory.read', 'unit.read', 'routing.use', 'appeal.read', 'appeal.handle', 'appeal.approve'],
   // Grid workers keep the resident ledger of their grid and call residents (full phone numbers, logged).
   gridWorker: [
     'territory.read',
@@ -63,10 +107,12 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'ledger.read',
     'ledger.manage',
     'personalData.readFull',
+    'appeal.create',
+    'appeal.read',
   ],
   partyMember: ['territory.read'],
   volunteer: ['territory.read'],
-  assessor: ['territory.read', 'unit.read'],
+  assessor: ['territory.read', 'unit.read', 'appeal.read'],
   // Administrators hold every action, within their scope.
   admin: ACTIONS,
 };
@@ -79,10 +125,18 @@ function scopePath(scope: Scope): string | null {
 }
 
 /** Returns true when one assignment allows the action on the subject. */
-function assignmentCovers(assignment: Assignment, action: Action, subject: Subject): boolean {
+function assignmentCovers(
+  actorId: string,
+  assignment: Assignment,
+  action: Action,
+  subject: Subject,
+): boolean {
   if (!ROLE_ACTIONS[assignment.role].includes(action)) return false;
   const { scope } = assignment;
   const path = scopePath(scope);
+  if (scope.kind === 'self') {
+    return subject.kind === 'appeal' && SELF_ACTIONS.has(action) && subject.appellantUserId === actorId;
+  }
   switch (subject.kind) {
     case 'territory':
       return path !== null && isWithinPath(subject.path, path);
@@ -98,21 +152,32 @@ function assignmentCovers(assignment: Assignment, action: Action, subject: Subje
       if (path === null) return false;
       // Entries about nothing territorial (logins, settings) are for admins of the whole tree only.
       return subject.scopePath === null ? pathIds(path).length === 1 : isWithinPath(subject.scopePath, path);
+    case 'appeal':
+      // Units see the appeals assigned to them, wherever they are; territories see what lies inside.
+      if (scope.kind === 'unit') return subject.unitIds.includes(scope.unitId);
+      return path !== null && isWithinPath(subject.territoryPath, path);
   }
 }
 
 /** Returns true when the actor may perform the action on the subject. */
 export function can(actor: Actor, action: Action, subject: Subject): boolean {
   if (subject.kind === 'user' && subject.id === actor.userId && action === 'user.read') return true;
-  return actor.assignments.some((assignment) => assignmentCovers(assignment, action, subject));
+  return actor.assignments.some((assignment) => assignmentCovers(actor.userId, assignment, action, subject));
 }
 
-/** Returns the actions the actor holds somewhere, for the UI to enable what the server allows. */
-export function grantedActions(actor: Actor): Action[] {
+/**
+ * Returns the actions the actor holds somewhere, for the UI to enable what the server allows. With
+ * `via: 'self'` only those held over the actor's own records (a resident's), with `via: 'scope'` only
+ * those held over a territory or unit.
+ */
+export function grantedActions(actor: Actor, via: 'any' | 'self' | 'scope' = 'any'): Action[] {
   const granted = new Set<Action>();
   for (const assignment of actor.assignments) {
-    if (assignment.scope.kind === 'self') continue;
-    for (const action of ROLE_ACTIONS[assignment.role]) granted.add(action);
+    const isSelf = assignment.scope.kind === 'self';
+    if ((via === 'self' && !isSelf) || (via === 'scope' && isSelf)) continue;
+    for (const action of ROLE_ACTIONS[assignment.role]) {
+      if (!isSelf || SELF_ACTIONS.has(action)) granted.add(action);
+    }
   }
   return ACTIONS.filter((action) => granted.has(action));
 }
@@ -125,21 +190,30 @@ export function grantedActions(actor: Actor): Action[] {
 export interface ScopeFilter {
   territoryPaths: string[];
   unitIds: string[];
+  /** Set when the actor may also act on records they raised themself (a resident's own appeals). */
+  selfUserId?: string;
 }
 
 /** Computes the scope filter of an action for an actor: the union of its assignments' scopes. */
 export function scopeFilter(actor: Actor, action: Action): ScopeFilter {
   const territoryPaths = new Set<string>();
   const unitIds = new Set<string>();
+  let selfUserId: string | undefined;
   for (const { role, scope } of actor.assignments) {
     if (!ROLE_ACTIONS[role].includes(action)) continue;
     if (scope.kind === 'territory') territoryPaths.add(scope.path);
     if (scope.kind === 'unit') {
-      if (action === 'unit.read') unitIds.add(scope.unitId);
+      if (UNIT_BOUND_ACTIONS.has(action)) unitIds.add(scope.unitId);
       else territoryPaths.add(scope.territoryPath);
     }
+    if (scope.kind === 'self' && SELF_ACTIONS.has(action)) selfUserId = actor.userId;
   }
-  return { territoryPaths: removeNestedPaths([...territoryPaths]), unitIds: [...unitIds] };
+  const filter: ScopeFilter = {
+    territoryPaths: removeNestedPaths([...territoryPaths]),
+    unitIds: [...unitIds],
+  };
+  if (selfUserId !== undefined) filter.selfUserId = selfUserId;
+  return filter;
 }
 
 /** Drops paths already covered by a shorter path in the list, so filters stay small. */
@@ -150,20 +224,33 @@ function removeNestedPaths(paths: string[]): string[] {
   return kept;
 }
 
-/** The pages of the web app; each needs one action, or none for pages every signed-in person has. */
+/**
+ * The pages of the web app; each needs one action (held over a territory or unit, or with
+ * `via: 'self'` over one's own records), or none for pages every signed-in person has.
+ */
 export const NAV_ITEMS = [
   { key: 'home', action: null },
+  { key: 'appeals', action: 'appeal.read' },
+  { key: 'appealIntake', action: 'appeal.create' },
+  { key: 'myAppeals', action: 'appeal.create', via: 'self' },
+  { key: 'appealImport', action: 'appeal.import' },
   { key: 'territories', action: 'territory.read' },
   { key: 'territoryImport', action: 'territory.manage' },
   { key: 'units', action: 'unit.read' },
+  { key: 'categories', action: 'category.manage' },
+  { key: 'calendar', action: 'calendar.manage' },
   { key: 'users', action: 'user.read' },
   { key: 'audit', action: 'audit.read' },
   { key: 'account', action: null },
-] as const satisfies readonly { key: string; action: Action | null }[];
+] as const satisfies readonly { key: string; action: Action | null; via?: 'self' }[];
 export type NavKey = (typeof NAV_ITEMS)[number]['key'];
 
 /** Returns the navigation entries the actor may use, in menu order. */
 export function navFor(actor: Actor): NavKey[] {
-  const granted = new Set(grantedActions(actor));
-  return NAV_ITEMS.filter((item) => item.action === null || granted.has(item.action)).map((item) => item.key);
+  const viaScope = new Set(grantedActions(actor, 'scope'));
+  const viaSelf = new Set(grantedActions(actor, 'self'));
+  return NAV_ITEMS.filter((item) => {
+    if (item.action === null) return true;
+    return 'via' in item ? viaSelf.has(item.action) : viaScope.has(item.action);
+  }).map((item) => item.key);
 }
