@@ -195,10 +195,4 @@ CREATE INDEX "sla_timers_open_warn_idx" ON "sla_timers" USING btree ("warn_at") 
 CREATE INDEX "sla_timers_open_due_idx" ON "sla_timers" USING btree ("due_at") WHERE "sla_timers"."stopped_at" is null and "sla_timers"."overdue_at" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "work_order_events_order_seq_key" ON "work_order_events" USING btree ("order_kind","order_id","seq");--> statement-breakpoint
 CREATE INDEX "work_order_events_type_at_idx" ON "work_order_events" USING btree ("type","at");--> statement-breakpoint
-ALTER TABLE "units" ADD CONSTRAINT "units_appellant_phone_access_check" CHECK ("units"."appellant_phone_access" in ('masked','full'));--> statement-breakpoint
--- Default time-limit tiers (RULES.md: 2 hours, 24 hours, 7 days, 15 days); admins change them.
-INSERT INTO "sla_tiers" ("code", "reply_unit", "reply_amount", "accept_minutes", "contact_minutes", "warn_percent", "updated_at") VALUES
-  ('2h', 'hours', 2, 30, 60, 80, now()),
-  ('24h', 'hours', 24, 120, 240, 80, now()),
-  ('7d', 'workdays', 7, 240, 1440, 80, now()),
-  ('15d', 'workdays', 15, 240, 1440, 80, now());
+ALTER TABLE "units" ADD CONSTRAINT "units_appellant_phone_access_check" CHECK ("units"."appellant_phone_access" in ('masked','full'));
