@@ -8,3 +8,4 @@ export * from './ledger.ts';
 export * from './grids.ts';
 export * from './routing.ts';
 export * from './dispatch.ts';
+export * from './appeals.ts';

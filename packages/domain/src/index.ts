@@ -8,3 +8,4 @@ export * from './geometry.ts';
 export * from './gcj02.ts';
 export * from './dispatch.ts';
 export * from './address.ts';
+export * from './work-order/index.ts';
