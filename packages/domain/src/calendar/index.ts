@@ -1,0 +1,3 @@
+export * from './cn-holidays.ts';
+export * from './business-calendar.ts';
+export * from './sla.ts';
