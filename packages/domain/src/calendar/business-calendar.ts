@@ -16,6 +16,7 @@ export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 /** The UTC offset of the default time zone. */
 export const DEFAULT_UTC_OFFSET = '+08:00';
 
+/** A working day, a weekend day, a holiday (day off), or a weekend day made a working day (调休上班). */
 export type CalendarDayKind = 'workday' | 'weekend' | 'holiday' | 'makeupWorkday';
 
 /** An admin's entry for one date, on top of the shipped data. */
@@ -27,7 +28,7 @@ export interface CalendarOverride {
 }
 
 /** What the calendar knows about a date beyond its weekday. */
-interface CalendarEntry {
+export interface CalendarEntry {
   working: boolean;
   name: string | null;
   source: string | null;

@@ -44,7 +44,10 @@ const MINUTE_MS = 60_000;
 
 function checkLimit(limit: SlaLimit): void {
   if (!Number.isInteger(limit.amount) || limit.amount < 1 || limit.amount > SLA_LIMIT_MAX[limit.unit]) {
-    throw new AppError('VALIDATION_FAILED', `A time limit must be 1–${SLA_LIMIT_MAX[limit.unit]} ${limit.unit}.`);
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `A time limit must be 1–${SLA_LIMIT_MAX[limit.unit]} ${limit.unit}.`,
+    );
   }
 }
 
@@ -62,7 +65,7 @@ function nthWorkingDayAfter(
   count: number,
 ): { date: string; provisional: boolean } {
   let day = date;
-  for (let counted = 0; counted < count; ) {
+  for (let counted = 0; counted < count;) {
     day = shiftIsoDate(day, 1);
     if (isWorkingDay(cal, day)) counted++;
   }
@@ -120,7 +123,10 @@ export function resumeDeadline(
     throw new AppError('VALIDATION_FAILED', 'A pause cannot end before it starts.');
   }
   if (unit !== 'workdays') {
-    return { dueAt: new Date(dueAt.getTime() + resumedAt.getTime() - pausedAt.getTime()), provisional: false };
+    return {
+      dueAt: new Date(dueAt.getTime() + resumedAt.getTime() - pausedAt.getTime()),
+      provisional: false,
+    };
   }
   const paused = workingDaysPaused(cal, pausedAt, resumedAt);
   // The last counted day is the one the deadline ends (a 24:00 deadline belongs to the day before).
@@ -154,9 +160,30 @@ export interface SlaTierConfig {
 /** The four tiers of 接诉即办 (RULES.md): 2 hours, 24 hours, 7 and 15 working days; a warning at 80 %. */
 export const DEFAULT_SLA_TIERS: readonly SlaTierConfig[] = [
   { code: '2h', replyUnit: 'hours', replyAmount: 2, acceptMinutes: 30, contactMinutes: 60, warnPercent: 80 },
-  { code: '24h', replyUnit: 'hours', replyAmount: 24, acceptMinutes: 120, contactMinutes: 240, warnPercent: 80 },
-  { code: '7d', replyUnit: 'workdays', replyAmount: 7, acceptMinutes: 240, contactMinutes: 1440, warnPercent: 80 },
-  { code: '15d', replyUnit: 'workdays', replyAmount: 15, acceptMinutes: 240, contactMinutes: 1440, warnPercent: 80 },
+  {
+    code: '24h',
+    replyUnit: 'hours',
+    replyAmount: 24,
+    acceptMinutes: 120,
+    contactMinutes: 240,
+    warnPercent: 80,
+  },
+  {
+    code: '7d',
+    replyUnit: 'workdays',
+    replyAmount: 7,
+    acceptMinutes: 240,
+    contactMinutes: 1440,
+    warnPercent: 80,
+  },
+  {
+    code: '15d',
+    replyUnit: 'workdays',
+    replyAmount: 15,
+    acceptMinutes: 240,
+    contactMinutes: 1440,
+    warnPercent: 80,
+  },
 ];
 
 /** The tier of ordinary appeals. */
@@ -290,7 +317,13 @@ export function chooseSlaTier(input: SlaTierInput): SlaTierChoice {
   }
   for (const code of input.categoryAncestry) {
     const tier = input.categoryTiers.get(code);
-    if (tier) return { tier, because: `category ${code} has tier ${tier}`, decidedBy: 'category', categoryCode: code };
+    if (tier)
+      return {
+        tier,
+        because: `category ${code} has tier ${tier}`,
+        decidedBy: 'category',
+        categoryCode: code,
+      };
   }
   const tier = input.defaultTier ?? DEFAULT_SLA_TIER;
   return { tier, because: `no rule or category tier applies; the default is ${tier}`, decidedBy: 'default' };
