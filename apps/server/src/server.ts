@@ -11,6 +11,8 @@ import { lockDataDir } from './db/data-lock.ts';
 import { runMigrations } from './db/migrate.ts';
 import { auditLog } from './db/schema.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from './seed/demo.ts';
+import { ensureReferenceData } from './seed/reference.ts';
+import { startSweeper } from './jobs/sla-sweeper.ts';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -30,6 +32,7 @@ export async function openConfiguredDatabase(config: Config): Promise<OpenedData
       pgliteDir: join(config.dataDir, 'pglite'),
     });
     await runMigrations(database.pool);
+    await ensureReferenceData(database.db, systemClock.now());
     return {
       database,
       close: async () => {
@@ -80,9 +83,11 @@ export async function serve(config: Config): Promise<void> {
     webDist: config.webDist ?? DEFAULT_WEB_DIST,
   });
 
+  let stopSweeper: (() => Promise<void>) | undefined;
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
+    await stopSweeper?.();
     await app.close(); // stops accepting, waits for in-flight requests
     await opened.close();
   });
@@ -91,5 +96,15 @@ export async function serve(config: Config): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   printBanner(config, `http://localhost:${port}`, opened.database, await hasDemoData(deps));
+  if (config.sweepSeconds > 0) {
+    stopSweeper = startSweeper(
+      deps,
+      config.sweepSeconds,
+      (err) => app.log.error({ err }, 'deadline sweep failed'),
+      (result) => {
+        if (result.warned + result.overdue > 0) app.log.info(result, 'deadline sweep');
+      },
+    );
+  }
   app.log.info({ startupMs: Date.now() - started }, 'ready');
 }

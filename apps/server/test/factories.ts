@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { buildTerritoryPath, type Role, type TerritoryLevel } from '@huizhi/domain';
 import type { Deps } from '../src/context.ts';
-import { roleAssignments, territories, units, users } from '../src/db/schema.ts';
+import {
+  appealAssignments,
+  appeals,
+  roleAssignments,
+  slaTimers,
+  territories,
+  units,
+  users,
+  workOrderEvents,
+} from '../src/db/schema.ts';
 import { hashPassword } from '../src/modules/auth/passwords.ts';
 
 const PARENT_LEVEL: Record<TerritoryLevel, TerritoryLevel | null> = {
@@ -107,4 +116,114 @@ export async function territoryByCode(deps: Deps, code: string): Promise<BuiltTe
   const row = rows[0];
   if (!row) throw new Error(`no territory ${code}`);
   return { id: row.id, path: row.path, level: row.level as TerritoryLevel, name: row.name };
+}
+
+let appealCounter = 0;
+
+export interface BuiltAppeal {
+  id: string;
+  number: string;
+  territory: BuiltTerritory;
+}
+
+/**
+ * Creates an appeal directly in the database (a grid of a new city when no territory is given) with
+ * its `received` event and reply clock; with `unitId`, an active lead assignment to that unit (and
+ * the state 'dispatched' unless another is given).
+ */
+export async function buildAppeal(
+  deps: Deps,
+  options: {
+    territory?: BuiltTerritory;
+    state?: string;
+    type?: string;
+    categoryCode?: string | null;
+    content?: string;
+    lng?: number | null;
+    lat?: number | null;
+    appellantName?: string | null;
+    appellantPhone?: string | null;
+    appellantUserId?: string | null;
+    confidential?: boolean;
+    unitId?: string;
+    receivedAt?: Date;
+    replyDueAt?: Date | null;
+    /** The reply clock's warning and deadline (default: 7 and 8 days after receipt). */
+    replyWarnAt?: Date;
+    urgency?: 'normal' | 'urgent';
+  } = {},
+): Promise<BuiltAppeal> {
+  const territory = options.territory ?? (await buildTerritory(deps, { level: 'grid' }));
+  const receivedAt = options.receivedAt ?? deps.clock.now();
+  const id = randomUUID();
+  appealCounter += 1;
+  const number = `T${Date.now().toString(36)}${appealCounter.toString(36)}`.toUpperCase();
+  const day = 24 * 60 * 60 * 1000;
+  const replyDueAt =
+    options.replyDueAt === undefined ? new Date(receivedAt.getTime() + 8 * day) : options.replyDueAt;
+  const state = options.state ?? (options.unitId ? 'dispatched' : 'received');
+  await deps.database.db.insert(appeals).values({
+    id,
+    number,
+    source: 'live',
+    channel: 'hotline',
+    type: options.type ?? 'complaint',
+    categoryCode: options.categoryCode === undefined ? '020101' : options.categoryCode,
+    content: options.content ?? `测试诉求${appealCounter}：小区门口垃圾无人清运`,
+    address: null,
+    lng: options.lng ?? null,
+    lat: options.lat ?? null,
+    territoryId: territory.id,
+    territoryPath: territory.path,
+    urgency: options.urgency ?? 'normal',
+    tier: '7d',
+    state,
+    round: 1,
+    version: 1,
+    appellantName: options.appellantName === undefined ? '张三丰' : options.appellantName,
+    appellantPhone: options.appellantPhone === undefined ? '13912345678' : options.appellantPhone,
+    appellantUserId: options.appellantUserId ?? null,
+    confidential: options.confidential ?? false,
+    handlingUnitId: options.unitId ?? null,
+    replyDueAt,
+    receivedAt,
+    updatedAt: receivedAt,
+  });
+  await deps.database.db.insert(workOrderEvents).values({
+    orderKind: 'appeal',
+    orderId: id,
+    seq: 1,
+    type: 'received',
+    at: receivedAt,
+    actorId: options.appellantUserId ?? null,
+    round: 1,
+    fromState: null,
+    toState: 'received',
+    internal: false,
+    data: { channel: 'hotline' },
+  });
+  if (replyDueAt !== null) {
+    await deps.database.db.insert(slaTimers).values({
+      id: randomUUID(),
+      orderKind: 'appeal',
+      orderId: id,
+      clock: 'reply',
+      round: 1,
+      startedAt: receivedAt,
+      dueAt: replyDueAt,
+      warnAt: options.replyWarnAt ?? new Date(receivedAt.getTime() + 7 * day),
+    });
+  }
+  if (options.unitId) {
+    await deps.database.db.insert(appealAssignments).values({
+      id: randomUUID(),
+      appealId: id,
+      unitId: options.unitId,
+      role: 'lead',
+      round: 1,
+      active: true,
+      createdAt: receivedAt,
+    });
+  }
+  return { id, number, territory };
 }

@@ -311,6 +311,7 @@ export const ZSimilarAppealsQuery = z.object({
   territoryId: ZId.optional(),
   excludeId: ZId.optional(),
 });
+export type TSimilarAppealsQuery = z.infer<typeof ZSimilarAppealsQuery>;
 export const ZSimilarAppeals = z.object({
   items: z.array(
     z.object({
@@ -326,6 +327,8 @@ export type TSimilarAppeals = z.infer<typeof ZSimilarAppeals>;
 
 export const ZRevealAppellant = z.object({ reason: z.string().trim().min(2).max(200) });
 export const ZRevealedAppellant = z.object({ name: z.string().nullable(), phone: z.string().nullable() });
+export type TRevealAppellant = z.infer<typeof ZRevealAppellant>;
+export type TRevealedAppellant = z.infer<typeof ZRevealedAppellant>;
 
 /** The appellant's own review link (回访), public, by its secret token. */
 export const ZReviewTokenParams = z.object({ token: z.string().min(20).max(100) });

@@ -22,11 +22,58 @@ export const ZCategory = z.object({
   nameZh: z.string(),
   nameEn: z.string(),
   active: z.boolean(),
+  /** The category's own time-limit tier ('2h', '24h', '7d', '15d'); null = the parent's (or the rules'). */
+  slaTier: z.string().nullable(),
 });
 export type TCategory = z.infer<typeof ZCategory>;
 
 export const ZCategoryList = z.object({ items: z.array(ZCategory), total: z.number().int() });
 export type TCategoryList = z.infer<typeof ZCategoryList>;
+
+/** Shared limits of the taxonomy. */
+export const CATEGORY_NAME_MAX = 50;
+export const CATEGORY_LEVELS_MAX = 3;
+
+export const ZCategoryListQuery = z.object({
+  /** True: only categories usable at intake (active, and every ancestor active). */
+  activeOnly: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+});
+export type TCategoryListQuery = z.infer<typeof ZCategoryListQuery>;
+
+export const ZCategoryCodeParams = z.object({ code: ZCategoryCode });
+
+const ZCategoryName = z.string().trim().min(1).max(CATEGORY_NAME_MAX);
+/** A tier code that must exist among the time-limit tiers; null = inherit. */
+const ZCategorySlaTier = z.string().trim().min(1).max(20).nullable();
+
+/** A new category under a parent (or a new top-level area); the code is the next free one when omitted. */
+export const ZCreateCategory = z.object({
+  parentCode: ZCategoryCode.nullable(),
+  code: ZCategoryCode.optional(),
+  nameZh: ZCategoryName,
+  nameEn: ZCategoryName,
+  slaTier: ZCategorySlaTier.default(null),
+});
+export type TCreateCategory = z.infer<typeof ZCreateCategory>;
+
+/**
+ * Changes a category's names, whether intake offers it, and its tier. The code and the parent never
+ * change: appeals keep pointing at the category they were filed under.
+ */
+export const ZUpdateCategory = z
+  .strictObject({
+    nameZh: ZCategoryName.optional(),
+    nameEn: ZCategoryName.optional(),
+    active: z.boolean().optional(),
+    slaTier: ZCategorySlaTier.optional(),
+  })
+  .refine((value) => Object.values(value).some((field) => field !== undefined), {
+    message: 'Nothing to change.',
+  });
+export type TUpdateCategory = z.infer<typeof ZUpdateCategory>;
 
 // ---- Gazetteer and geocoding ----
 

@@ -8,4 +8,5 @@ export * from './ledger.ts';
 export * from './grids.ts';
 export * from './routing.ts';
 export * from './dispatch.ts';
+export * from './calendar.ts';
 export * from './appeals.ts';

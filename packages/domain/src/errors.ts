@@ -41,10 +41,6 @@ export const ERROR_CODES = {
     status: 422,
     message: 'The appeal import was refused; nothing was imported.',
   },
-  CALENDAR_NOT_COVERED: {
-    status: 422,
-    message: 'The working-day calendar has no data for this year yet; an admin must add it.',
-  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted.' },
   LOGIN_THROTTLED: { status: 429, message: 'Too many failed sign-ins; wait and try again.' },

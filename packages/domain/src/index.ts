@@ -8,4 +8,5 @@ export * from './geometry.ts';
 export * from './gcj02.ts';
 export * from './dispatch.ts';
 export * from './address.ts';
+export * from './calendar/index.ts';
 export * from './work-order/index.ts';

@@ -13,6 +13,8 @@ import { hashPassword } from '../modules/auth/passwords.ts';
 import { recordAudit } from '../modules/audit/audit.service.ts';
 import { seedDemoLedger } from './demo-ledger.ts';
 import { seedDemoRouting } from './demo-routing.ts';
+import { seedDemoAppeals } from './demo-appeals.ts';
+import { ensureReferenceData, seedDemoCategoryTiers } from './reference.ts';
 
 export const DEMO_PASSWORD = 'huizhi-demo-2026';
 
@@ -347,6 +349,7 @@ export async function seedDemo(deps: Deps): Promise<{ territories: number; units
   const byCode = new Map(city.territories.map((t) => [t.code, t.id]));
   const unitByCode = new Map(city.units.map((u) => [u.code, u.id]));
   await deps.database.db.transaction(async (tx) => {
+    await ensureReferenceData(tx, now);
     await tx
       .insert(territories)
       .values(city.territories.map((t) => ({ ...t, createdAt: now, updatedAt: now })));
@@ -373,6 +376,11 @@ export async function seedDemo(deps: Deps): Promise<{ territories: number; units
     }
     await seedDemoLedger(tx, deps, city.territories);
     await seedDemoRouting(tx, deps, city);
+    await seedDemoCategoryTiers(tx);
+    await seedDemoAppeals(tx, deps, city, {
+      userIdOf: (username) => stableId(`user:${username}`),
+      appealIdOf: (key) => stableId(`appeal:${key}`),
+    });
     await recordAudit(tx, deps, null, null, {
       action: 'seed.demo',
       entityType: 'database',

@@ -32,7 +32,7 @@ describe('login', () => {
     expect(cookie?.sameSite).toBe('Lax');
     expect(cookie?.secure).toBeFalsy();
     const body = response.json();
-    expect(body.nav).toEqual(['home', 'territories', 'units', 'account']);
+    expect(body.nav).toEqual(['home', 'appeals', 'territories', 'units', 'account']);
     expect(body.assignments[0]).toMatchObject({
       role: 'dispatcher',
       scope: { kind: 'territory', name: '和平街道' },
@@ -97,7 +97,7 @@ describe('session', () => {
   it('answers /me with the session and 401 without one', async () => {
     const session = await loginAs(t.app, 'resident');
     const me = await call(t.app, session, 'GET', '/api/v1/auth/me');
-    expect(me.json().nav).toEqual(['home', 'account']);
+    expect(me.json().nav).toEqual(['home', 'myAppeals', 'account']);
     const anonymous = await call(t.app, null, 'GET', '/api/v1/auth/me');
     expect(anonymous.statusCode).toBe(401);
     expect(errorCode(anonymous)).toBe('UNAUTHENTICATED');

@@ -56,6 +56,8 @@ describe('creating users', () => {
     const session = await loginAs(t.app, 'grid.li', 'a-long-enough-password');
     expect((await call(t.app, session, 'GET', '/api/v1/auth/me')).json().nav).toEqual([
       'home',
+      'appeals',
+      'appealIntake',
       'territories',
       'units',
       'account',
