@@ -9,6 +9,8 @@ import type { Deps } from './context.ts';
 import { territories, units } from './db/schema.ts';
 import { createUserAsOperator } from './modules/users/users.service.ts';
 import { registerTerritoryCommands } from './modules/territories/territory-import.cli.ts';
+import { registerAppealImportCommands } from './modules/appeal-imports/appeal-import.cli.ts';
+import { sweepDeadlines } from './jobs/sla-sweeper.ts';
 import { isDatabaseEmpty, seedDemo } from './seed/demo.ts';
 import { openConfiguredDatabase, serve } from './server.ts';
 
@@ -146,7 +148,18 @@ program
     }),
   );
 
+program
+  .command('sweep')
+  .description('mark due deadline warnings and overdue clocks once (for cron; the server sweeps by itself)')
+  .action(async () =>
+    withDatabase(async (deps) => {
+      const result = await sweepDeadlines(deps);
+      say(`Deadline sweep: ${result.warned} warned, ${result.overdue} overdue (${result.batches} batches).`);
+    }),
+  );
+
 registerTerritoryCommands(program, withDatabase, say);
+registerAppealImportCommands(program, withDatabase, say);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`huizhi: ${error instanceof Error ? error.message : String(error)}\n`);
