@@ -21,7 +21,8 @@ test('a resident signs in on a phone-sized screen', async ({ page }) => {
 
   await page.getByTestId('menu-toggle').click();
   await expect(page.getByTestId('nav-home')).toBeVisible();
-  expect(await navKeys(page)).toEqual(['home', 'account']);
+  expect(await navKeys(page)).toEqual(['home', 'myAppeals', 'account']);
+  await expect(page.getByTestId('nav-myAppeals')).toHaveText('我的诉求');
   await saveScreenshot(page, 'mobile-resident-menu-zh');
 
   await page.getByTestId('nav-account').click();

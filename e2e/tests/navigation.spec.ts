@@ -8,8 +8,9 @@ test('dispatcher sees their menu in Chinese, then in English, and the choice is 
   await login(page, 'dispatcher');
   await switchLocale(page, 'zh-CN');
 
-  expect(await navKeys(page)).toEqual(['home', 'territories', 'units', 'account']);
+  expect(await navKeys(page)).toEqual(['home', 'appeals', 'territories', 'units', 'account']);
   await expect(page.getByTestId('nav-home')).toHaveText('工作台');
+  await expect(page.getByTestId('nav-appeals')).toHaveText('诉求工单');
   await expect(page.getByTestId('nav-territories')).toHaveText('辖区');
   await expect(page.getByTestId('nav-units')).toHaveText('承办单位');
   await expect(page.getByTestId('nav-account')).toHaveText('我的账户');
@@ -22,10 +23,11 @@ test('dispatcher sees their menu in Chinese, then in English, and the choice is 
   await switchLocale(page, 'en');
   await expect(page.getByTestId('nav-territories')).toHaveText('Territories');
   await expect(page.getByTestId('nav-home')).toHaveText('Home');
+  await expect(page.getByTestId('nav-appeals')).toHaveText('Appeals');
   await expect(page.getByTestId('nav-units')).toHaveText('Handling units');
   await expect(page.getByTestId('app-name')).toHaveText('Huizhi');
   await expect(page.getByTestId('user-roles')).toContainText('Dispatcher');
-  expect(await navKeys(page)).toEqual(['home', 'territories', 'units', 'account']);
+  expect(await navKeys(page)).toEqual(['home', 'appeals', 'territories', 'units', 'account']);
   await saveScreenshot(page, 'dispatcher-home-en');
 
   // The language was saved to the account: a fresh browser signs in in English.
@@ -40,15 +42,19 @@ test('dispatcher sees their menu in Chinese, then in English, and the choice is 
   await expect(page.getByTestId('nav-territories')).toHaveText('辖区');
 });
 
-test('resident sees only the home and account entries', async ({ page }) => {
+test('resident sees only the home, my appeals and account entries', async ({ page }) => {
   await login(page, 'resident');
   await switchLocale(page, 'zh-CN');
 
-  expect(await navKeys(page)).toEqual(['home', 'account']);
+  expect(await navKeys(page)).toEqual(['home', 'myAppeals', 'account']);
   await expect(page.getByTestId('nav-home')).toHaveText('工作台');
+  await expect(page.getByTestId('nav-myAppeals')).toHaveText('我的诉求');
   await expect(page.getByTestId('nav-account')).toHaveText('我的账户');
   await expect(page.getByTestId('user-roles')).toContainText('居民');
-  await expect(page.getByTestId('home-permissions-empty')).toBeVisible();
+  // A resident's permissions are over their own appeals only; the home page offers 我要反映.
+  await expect(page.getByTestId('home-permissions')).toContainText('查看诉求');
+  await expect(page.getByTestId('home-permissions')).not.toContainText('查看辖区与网格');
+  await expect(page.getByTestId('home-new-appeal')).toHaveText('我要反映');
   await saveScreenshot(page, 'resident-home-zh');
 
   // A page outside the resident's navigation shows "no permission".
@@ -64,7 +70,7 @@ test('resident sees only the home and account entries', async ({ page }) => {
   await expect(page.getByTestId('nav-account')).toHaveText('My account');
   await expect(page.getByTestId('account-profile')).toContainText('Username');
   await page.getByTestId('nav-home').click();
-  expect(await navKeys(page)).toEqual(['home', 'account']);
+  expect(await navKeys(page)).toEqual(['home', 'myAppeals', 'account']);
   await expect(page.getByTestId('user-roles')).toContainText('Resident');
   await saveScreenshot(page, 'resident-home-en');
 

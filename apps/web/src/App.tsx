@@ -29,6 +29,39 @@ const PublicGridPage = lazy(() =>
 const TerritoryImportPage = lazy(() =>
   import('./pages/territory-import-page').then((module) => ({ default: module.TerritoryImportPage })),
 );
+const CalendarPage = lazy(() =>
+  import('./pages/calendar-page').then((module) => ({ default: module.CalendarPage })),
+);
+// The staff pages of appeals (接诉即办): queues, one appeal, the operator's intake form.
+const AppealsPage = lazy(() =>
+  import('./pages/appeals-page').then((module) => ({ default: module.AppealsPage })),
+);
+const AppealPage = lazy(() =>
+  import('./pages/appeal-page').then((module) => ({ default: module.AppealPage })),
+);
+const IntakePage = lazy(() =>
+  import('./pages/intake-page').then((module) => ({ default: module.IntakePage })),
+);
+
+// The resident portal, the patrol report, the review link and their admin pages (one chunk each).
+const PortalPage = lazy(() =>
+  import('./pages/portal-page').then((module) => ({ default: module.PortalPage })),
+);
+const PortalNewPage = lazy(() =>
+  import('./pages/portal-new-page').then((module) => ({ default: module.PortalNewPage })),
+);
+const PortalAppealPage = lazy(() =>
+  import('./pages/portal-appeal-page').then((module) => ({ default: module.PortalAppealPage })),
+);
+const ReviewLinkPage = lazy(() =>
+  import('./pages/review-link-page').then((module) => ({ default: module.ReviewLinkPage })),
+);
+const AppealImportPage = lazy(() =>
+  import('./pages/appeal-import-page').then((module) => ({ default: module.AppealImportPage })),
+);
+const CategoriesPage = lazy(() =>
+  import('./pages/categories-page').then((module) => ({ default: module.CategoriesPage })),
+);
 
 function PageSpinner() {
   return (
@@ -103,6 +136,15 @@ export function App() {
                   </Suspense>
                 }
               />
+              {/* The appellant's review link (回访) works without signing in. */}
+              <Route
+                path="/review/:token"
+                element={
+                  <Suspense fallback={<PageSpinner />}>
+                    <ReviewLinkPage />
+                  </Suspense>
+                }
+              />
               <Route
                 element={
                   <RequireAuth>
@@ -111,10 +153,20 @@ export function App() {
                 }
               >
                 <Route index element={page('home', <HomePage />)} />
+                <Route path="appeals" element={page('appeals', <AppealsPage />)} />
+                <Route path="appeals/:id" element={page('appeals', <AppealPage />)} />
+                <Route path="intake" element={page('appealIntake', <IntakePage />)} />
                 <Route path="territories" element={page('territories', <TerritoriesPage />)} />
                 <Route path="grids/:id" element={page('territories', <GridPage />)} />
                 <Route path="territory-import" element={page('territoryImport', <TerritoryImportPage />)} />
                 <Route path="units" element={page('units', <UnitsPage />)} />
+                <Route path="calendar" element={page('calendar', <CalendarPage />)} />
+                <Route path="portal" element={page('myAppeals', <PortalPage />)} />
+                <Route path="portal/new" element={page('myAppeals', <PortalNewPage />)} />
+                <Route path="portal/appeals/:id" element={page('myAppeals', <PortalAppealPage />)} />
+                <Route path="patrol/new" element={page('appealIntake', <PortalNewPage mode="patrol" />)} />
+                <Route path="appeal-imports" element={page('appealImport', <AppealImportPage />)} />
+                <Route path="categories" element={page('categories', <CategoriesPage />)} />
                 <Route path="users" element={page('users', <UsersPage />)} />
                 <Route path="audit" element={page('audit', <AuditPage />)} />
                 <Route path="account" element={page('account', <AccountPage />)} />

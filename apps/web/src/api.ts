@@ -45,6 +45,11 @@ export function isApiError(value: unknown, code?: string): value is ApiError {
 let csrfToken: string | null = null;
 let onUnauthorized: (() => void) | null = null;
 
+/** The CSRF token of the session, for requests sent outside `request()` (file uploads). */
+export function currentCsrfToken(): string | null {
+  return csrfToken;
+}
+
 /** Remembers the CSRF token of the session; every non-GET request sends it. */
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -62,6 +67,10 @@ interface RequestOptions {
   body?: unknown;
   /** A body sent as it is (a file), with its content type, instead of JSON. */
   rawBody?: { content: string; contentType: string };
+  /** A multipart body (file uploads); the browser sets its content type with the boundary. */
+  formData?: FormData;
+  /** Extra request headers (an Idempotency-Key, for instance). */
+  headers?: Record<string, string>;
   /** When false, a 401 is only thrown, not handled by going to the login page. */
   redirectOnUnauthorized?: boolean;
   /** When false, no CSRF header is sent (the login request has no session yet). */
@@ -103,7 +112,7 @@ async function readError(response: Response): Promise<ApiError> {
 
 /** Sends one JSON request to the API and returns the parsed answer, or throws an ApiError. */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.rawBody !== undefined) headers['content-type'] = options.rawBody.contentType;
   if (method !== 'GET' && options.sendCsrf !== false && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -114,7 +123,9 @@ export async function request<T>(method: string, path: string, options: RequestO
       headers,
       credentials: 'same-origin',
       body:
-        options.rawBody?.content ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+        options.formData ??
+        options.rawBody?.content ??
+        (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: options.signal,
     });
   } catch (cause) {

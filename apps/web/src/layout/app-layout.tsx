@@ -5,7 +5,13 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BankOutlined,
+  CalendarOutlined,
   CloudUploadOutlined,
+  FileAddOutlined,
+  ImportOutlined,
+  MessageOutlined,
+  ProfileOutlined,
+  TagsOutlined,
   HomeOutlined,
   LogoutOutlined,
   MenuOutlined,
@@ -18,15 +24,22 @@ import { useLocale } from '../i18n';
 import { LanguageSwitch } from '../components/language-switch';
 import { distinctRoles, RoleTag } from '../components/labels';
 import { BrandMark } from '../components/brand';
+import { NotificationBell } from '../components/notification-bell';
 
 const { Header, Sider, Content } = Layout;
 
 /** Where each navigation entry leads, and its icon. */
 export const NAV_ROUTES: Record<NavKey, { path: string; icon: ReactNode }> = {
   home: { path: '/', icon: <HomeOutlined /> },
+  appeals: { path: '/appeals', icon: <ProfileOutlined /> },
+  appealIntake: { path: '/intake', icon: <FileAddOutlined /> },
+  myAppeals: { path: '/portal', icon: <MessageOutlined /> },
+  appealImport: { path: '/appeal-imports', icon: <ImportOutlined /> },
   territories: { path: '/territories', icon: <ApartmentOutlined /> },
   territoryImport: { path: '/territory-import', icon: <CloudUploadOutlined /> },
   units: { path: '/units', icon: <BankOutlined /> },
+  categories: { path: '/categories', icon: <TagsOutlined /> },
+  calendar: { path: '/calendar', icon: <CalendarOutlined /> },
   users: { path: '/users', icon: <TeamOutlined /> },
   audit: { path: '/audit', icon: <AuditOutlined /> },
   account: { path: '/account', icon: <UserOutlined /> },
@@ -97,6 +110,7 @@ export function AppLayout() {
               </span>
             ) : null}
           </Space>
+          {me.nav.includes('appeals') ? <NotificationBell /> : null}
           <LanguageSwitch size="small" />
           <Tooltip title={screens.sm ? undefined : m.header.logout}>
             <Button

@@ -1,5 +1,5 @@
-import { Card, Col, Empty, Row, Table, Typography } from 'antd';
-import { CheckCircleOutlined, RightOutlined } from '@ant-design/icons';
+import { Button, Card, Col, Empty, Row, Table, Typography } from 'antd';
+import { CameraOutlined, CheckCircleOutlined, EditOutlined, RightOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TAssignmentView } from '@huizhi/contracts';
@@ -16,6 +16,18 @@ export function HomePage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const shortcuts = me.nav.filter((key) => key !== 'home');
+  // A resident raises appeals from the portal; a grid worker reports what they find on patrol.
+  const isGridWorker = me.nav.includes('appealIntake') && me.assignments.some((a) => a.role === 'gridWorker');
+  const quickAction = me.nav.includes('myAppeals')
+    ? { path: '/portal/new', icon: <EditOutlined />, label: m.portal.newAppeal, help: m.portal.intro }
+    : isGridWorker
+      ? {
+          path: '/patrol/new',
+          icon: <CameraOutlined />,
+          label: m.portal.patrolShortcut,
+          help: m.portal.patrolShortcutHelp,
+        }
+      : null;
 
   return (
     <>
@@ -24,6 +36,23 @@ export function HomePage() {
         description={m.home.intro}
         testId="home-welcome"
       />
+      {quickAction ? (
+        <Card className="section-card" data-testid="home-quick-action">
+          <Button
+            type="primary"
+            size="large"
+            block
+            icon={quickAction.icon}
+            data-testid={quickAction.path === '/patrol/new' ? 'home-patrol' : 'home-new-appeal'}
+            onClick={() => void navigate(quickAction.path)}
+          >
+            {quickAction.label}
+          </Button>
+          <Typography.Paragraph type="secondary" className="card-help">
+            {quickAction.help}
+          </Typography.Paragraph>
+        </Card>
+      ) : null}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
           <Card title={m.home.assignments} className="section-card">
