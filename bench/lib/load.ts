@@ -10,6 +10,11 @@ export interface LoadOptions {
   duration?: number;
   /** A fixed number of requests instead of a duration. */
   amount?: number;
+  /** Changes each request before it is sent (e.g. a fresh Idempotency-Key or body). */
+  setupRequest?: (request: { headers?: Record<string, string>; body?: string }) => {
+    headers?: Record<string, string>;
+    body?: string;
+  };
 }
 
 export interface LoadResult {
@@ -41,6 +46,9 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections ?? 10,
     ...(options.amount === undefined ? { duration: options.duration ?? 5 } : { amount: options.amount }),
     timeout: 10,
+    ...(options.setupRequest === undefined
+      ? {}
+      : { requests: [{ setupRequest: options.setupRequest as never }] }),
   });
   const ok = result['2xx'];
   if (ok === 0) throw new Error(`${options.method ?? 'GET'} ${options.url}: no successful request`);

@@ -181,6 +181,7 @@ CREATE INDEX "appeal_assignments_appeal_idx" ON "appeal_assignments" USING btree
 CREATE UNIQUE INDEX "appeals_number_key" ON "appeals" USING btree ("number");--> statement-breakpoint
 CREATE UNIQUE INDEX "appeals_review_token_key" ON "appeals" USING btree ("review_token_hash");--> statement-breakpoint
 CREATE INDEX "appeals_territory_path_idx" ON "appeals" USING btree ("territory_path" text_pattern_ops,"received_at");--> statement-breakpoint
+CREATE INDEX "appeals_received_idx" ON "appeals" USING btree ("received_at","id");--> statement-breakpoint
 CREATE INDEX "appeals_state_idx" ON "appeals" USING btree ("state","received_at");--> statement-breakpoint
 CREATE INDEX "appeals_handling_unit_idx" ON "appeals" USING btree ("handling_unit_id","state");--> statement-breakpoint
 CREATE INDEX "appeals_appellant_phone_idx" ON "appeals" USING btree ("appellant_phone","received_at");--> statement-breakpoint

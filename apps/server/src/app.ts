@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
+import multipart from '@fastify/multipart';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Deps } from './context.ts';
 import { authPlugin, guardScope } from './plugins/auth.ts';
@@ -24,6 +25,15 @@ import { gridRoutes } from './modules/grids/grids.routes.ts';
 import { publicGridRoutes } from './modules/grids/public-grids.routes.ts';
 import { riskRoutes } from './modules/grids/risk.routes.ts';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
+import { attachmentRoutes } from './modules/attachments/attachments.routes.ts';
+import { ATTACHMENT_UPLOAD_MAX_BYTES } from './modules/attachments/attachments.service.ts';
+import { appealImportRoutes } from './modules/appeal-imports/appeal-import.routes.ts';
+import { calendarRoutes, publicCalendarRoutes } from './modules/calendar/calendar.routes.ts';
+import { slaRoutes } from './modules/sla/sla.routes.ts';
+import { appealActionsRoutes } from './modules/appeals/appeal-actions.routes.ts';
+import { appealsRoutes } from './modules/appeals/appeals.routes.ts';
+import { reviewLinkRoutes } from './modules/appeals/review-link.routes.ts';
+import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
 
 export interface BuildAppOptions {
   /** pino options or false; tests pass false. */
@@ -62,8 +72,14 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', deps });
       await api.register(publicGridRoutes, { prefix: '/public/grids', deps });
+      await api.register(reviewLinkRoutes, { prefix: '/public/reviews', deps });
+      await api.register(publicCalendarRoutes, { prefix: '/calendar', deps });
       await api.register(async (secured) => {
         guardScope(secured, deps);
+        // Uploads (attachments, appeal imports): one file per request, at most the largest attachment kind.
+        await secured.register(multipart, {
+          limits: { fileSize: ATTACHMENT_UPLOAD_MAX_BYTES, files: 1, fields: 5, fieldSize: 1000, parts: 6 },
+        });
         await secured.register(territoryImportRoutes, { prefix: '/territories', deps });
         await secured.register(territoryFeatureRoutes, { prefix: '/territories', deps });
         await secured.register(territoryRoutes, { prefix: '/territories', deps });
@@ -79,6 +95,13 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
         await secured.register(riskRoutes, { prefix: '/territories', deps });
         await secured.register(gridRoutes, { prefix: '/grids', deps });
         await secured.register(ledgerRoutes, { prefix: '/ledger', deps });
+        await secured.register(attachmentRoutes, { prefix: '/attachments', deps });
+        await secured.register(appealImportRoutes, { prefix: '/appeal-imports', deps });
+        await secured.register(calendarRoutes, { prefix: '/calendar', deps });
+        await secured.register(slaRoutes, { prefix: '/sla', deps });
+        await secured.register(appealsRoutes, { prefix: '/appeals', deps });
+        await secured.register(appealActionsRoutes, { prefix: '/appeals', deps });
+        await secured.register(notificationRoutes, { prefix: '/notifications', deps });
       });
     },
     { prefix: '/api/v1' },

@@ -475,6 +475,7 @@ export const appeals = pgTable(
     uniqueIndex('appeals_number_key').on(t.number),
     uniqueIndex('appeals_review_token_key').on(t.reviewTokenHash),
     index('appeals_territory_path_idx').on(t.territoryPath.op('text_pattern_ops'), t.receivedAt),
+    index('appeals_received_idx').on(t.receivedAt, t.id),
     index('appeals_state_idx').on(t.state, t.receivedAt),
     index('appeals_handling_unit_idx').on(t.handlingUnitId, t.state),
     index('appeals_appellant_phone_idx').on(t.appellantPhone, t.receivedAt),
