@@ -161,7 +161,7 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${renderSuiteTables(fresh, suites)}\n`);
   for (const record of fresh) {
     const spec = suites.flatMap((s) => s.figures).find((f) => f.name === record.name);
-    if (targetStatus(spec, record.value) === 'missed') {
+    if (targetStatus(spec, record.value, record.database) === 'missed') {
       log(
         `target missed: ${record.name} = ${record.value} ${record.unit} on ${record.database} (${spec?.target?.text})`,
       );

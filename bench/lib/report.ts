@@ -33,9 +33,15 @@ export function formatValue(value: number, unit: string): string {
 }
 
 /** "met" / "missed" against a target, or undefined when there is none. */
-export function targetStatus(spec: FigureSpec | undefined, value: number): 'met' | 'missed' | undefined {
+export function targetStatus(
+  spec: FigureSpec | undefined,
+  value: number,
+  database: DatabaseKind | null = null,
+): 'met' | 'missed' | undefined {
   const target = spec?.target;
   if (!target) return undefined;
+  // A target for one database says nothing about the others.
+  if (target.database !== undefined && target.database !== database) return undefined;
   const ok =
     (target.max === undefined || value <= target.max) && (target.min === undefined || value >= target.min);
   return ok ? 'met' : 'missed';
@@ -43,8 +49,9 @@ export function targetStatus(spec: FigureSpec | undefined, value: number): 'met'
 
 function targetCell(spec: FigureSpec | undefined, record: ResultRecord): string {
   const parts: string[] = [];
-  const status = targetStatus(spec, record.value);
-  if (spec?.target) parts.push(`target ${spec.target.text}: ${status === 'met' ? '✅ met' : '❌ missed'}`);
+  const status = targetStatus(spec, record.value, record.database);
+  if (spec?.target && status !== undefined)
+    parts.push(`target ${spec.target.text}: ${status === 'met' ? '✅ met' : '❌ missed'}`);
   const anchor = (record.database && spec?.anchor?.[record.database]) ?? spec?.anchor?.any;
   if (anchor) parts.push(`anchor: ${anchor}`);
   return parts.join('; ') || '—';

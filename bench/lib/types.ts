@@ -34,6 +34,8 @@ export interface Target {
   max?: number;
   /** The smallest value that meets the target. */
   min?: number;
+  /** The one database the target is for; unset = every database. */
+  database?: DatabaseKind;
 }
 
 /** What a suite declares about a figure it produces: unit, meaning, target and reference anchors. */
