@@ -55,10 +55,20 @@ describe('backup and restore', () => {
       const restored = await restoreDatabase(fresh, file);
       expect(restored).toEqual(Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)));
       expect(await fingerprint(fresh)).toEqual(await fingerprint(t.deps.database));
-      // Sequences continue after the restored ids.
+      // Sequences continue after the restored ids and appeal numbers.
       await fresh.pool.query(
         `insert into audit_log (at, action, entity_type) values (now(), 'test', 'test')`,
       );
+      const { rows } = await fresh.pool.query<{ next: string; largest: string }>(
+        `select nextval('appeal_number_seq')::text as next,
+                (select max(substring(number from '^I?[0-9]{8}([0-9]+)$')::bigint) from appeals)::text as largest`,
+      );
+      expect(counts.appeals).toBeGreaterThan(0);
+      expect(BigInt(rows[0]!.next)).toBeGreaterThan(BigInt(rows[0]!.largest));
+      const { rows: events } = await fresh.pool.query<{ fresh: boolean }>(
+        `select nextval(pg_get_serial_sequence('work_order_events', 'id')) > (select max(id) from work_order_events) as fresh`,
+      );
+      expect(events[0]!.fresh).toBe(true);
     } finally {
       await fresh.close();
     }

@@ -124,11 +124,17 @@ export async function restoreDatabase(database: Database, file: string): Promise
     }
     if (!header) throw new Error(`${file} is empty.`);
     // bigserial sequences continue after the restored ids.
-    for (const table of ['login_attempts', 'audit_log']) {
+    for (const table of ['login_attempts', 'audit_log', 'work_order_events']) {
       await client.query(
         `select setval(pg_get_serial_sequence('${table}', 'id'), coalesce((select max(id) from "${table}"), 0) + 1, false)`,
       );
     }
+    // Appeal numbers are a date (with 'I' for imports) and this sequence's value: continue after the
+    // largest restored one, so no new number repeats a restored one.
+    await client.query(
+      `select setval('appeal_number_seq',
+         coalesce((select max(substring(number from '^I?[0-9]{8}([0-9]+)$')::bigint) from appeals), 0) + 1, false)`,
+    );
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');

@@ -45,11 +45,6 @@ export function isApiError(value: unknown, code?: string): value is ApiError {
 let csrfToken: string | null = null;
 let onUnauthorized: (() => void) | null = null;
 
-/** The CSRF token of the session, for requests sent outside `request()` (file uploads). */
-export function currentCsrfToken(): string | null {
-  return csrfToken;
-}
-
 /** Remembers the CSRF token of the session; every non-GET request sends it. */
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;

@@ -12,9 +12,7 @@ import type {
   TUpdateCategory,
 } from '@huizhi/contracts';
 import type { AppellantStatus } from '@huizhi/domain';
-import { ApiError, currentCsrfToken, request } from './api';
-
-const API_BASE = '/api/v1';
+import { request } from './api';
 
 /** The body of a new appeal as the client sends it (the server fills in the defaults). */
 export type CreateAppealBody = Omit<TCreateAppeal, 'urgency' | 'appellant' | 'attachmentIds'> &
@@ -55,61 +53,6 @@ export function newIdempotencyKey(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-async function errorOf(response: Response): Promise<ApiError> {
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    // Not JSON (a proxy's error page): a generic error below.
-  }
-  const error =
-    typeof body === 'object' && body !== null && 'error' in body
-      ? (body as { error: { code?: unknown; message?: unknown; details?: unknown } }).error
-      : null;
-  if (error && typeof error.code === 'string') {
-    return new ApiError(
-      error.code,
-      typeof error.message === 'string' ? error.message : response.statusText,
-      response.status,
-      error.details,
-    );
-  }
-  return new ApiError(response.status >= 500 ? 'INTERNAL' : 'UNKNOWN', response.statusText, response.status);
-}
-
-/**
- * Sends a request the shared client cannot (extra headers, a multipart body). A 401 is handed to
- * the shared client, which takes the person to the login page.
- */
-async function send<T>(
-  method: string,
-  path: string,
-  options: { body?: unknown; form?: FormData; headers?: Record<string, string> } = {},
-): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const csrf = currentCsrfToken();
-  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
-  let response: Response;
-  try {
-    response = await fetch(`${API_BASE}${path}`, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: options.form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-    });
-  } catch (cause) {
-    throw new ApiError('NETWORK', cause instanceof Error ? cause.message : 'network error', 0);
-  }
-  if (!response.ok) {
-    const error = await errorOf(response);
-    if (response.status === 401) await request('GET', '/auth/me').catch(() => undefined);
-    throw error;
-  }
-  const text = await response.text();
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
 /** The calls of the resident portal, the review link, the appeal import and the category editor. */
 export const portalApi = {
   /** The reader's appeals (a resident: their own), newest first. */
@@ -121,12 +64,15 @@ export const portalApi = {
   },
   /** Raises an appeal; the key makes a retried submission (a flaky phone connection) count once. */
   createAppeal(body: CreateAppealBody, idempotencyKey: string): Promise<TAppealDetail> {
-    return send<TAppealDetail>('POST', '/appeals', { body, headers: { 'idempotency-key': idempotencyKey } });
+    return request<TAppealDetail>('POST', '/appeals', {
+      body,
+      headers: { 'idempotency-key': idempotencyKey },
+    });
   },
   uploadAttachment(file: Blob, fileName: string): Promise<TAttachment> {
     const form = new FormData();
     form.append('file', file, fileName);
-    return send<TAttachment>('POST', '/attachments', { form });
+    return request<TAttachment>('POST', '/attachments', { formData: form });
   },
   reviewAppeal(id: string, body: TReviewAppeal): Promise<TAppealDetail> {
     return request<TAppealDetail>('POST', `/appeals/${encodeURIComponent(id)}/review`, { body });
@@ -149,7 +95,10 @@ export const portalApi = {
     return request<TCategoryList>('GET', '/categories', { query: { activeOnly }, signal });
   },
   createCategory(body: TCreateCategory, idempotencyKey: string): Promise<TCategory> {
-    return send<TCategory>('POST', '/categories', { body, headers: { 'idempotency-key': idempotencyKey } });
+    return request<TCategory>('POST', '/categories', {
+      body,
+      headers: { 'idempotency-key': idempotencyKey },
+    });
   },
   updateCategory(code: string, body: TUpdateCategory): Promise<TCategory> {
     return request<TCategory>('PATCH', `/categories/${encodeURIComponent(code)}`, { body });
@@ -161,7 +110,7 @@ export const portalApi = {
   importAppeals(file: File, dryRun: boolean): Promise<TAppealImportReport> {
     const form = new FormData();
     form.append('file', file, file.name);
-    return send<TAppealImportReport>('POST', `/appeal-imports?dryRun=${dryRun}`, { form });
+    return request<TAppealImportReport>('POST', '/appeal-imports', { query: { dryRun }, formData: form });
   },
   async appealImports(signal?: AbortSignal): Promise<AppealImportListItem[]> {
     const answer = await request<{ items: AppealImportListItem[] }>('GET', '/appeal-imports', { signal });
