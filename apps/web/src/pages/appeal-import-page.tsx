@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, Form, Row, Space, Statistic, Table, Tag, Typography, Upload } from 'antd';
-import { CloudUploadOutlined, DownloadOutlined, ExperimentOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { APPEAL_IMPORT_COLUMNS, type TAppealImportReport } from '@huizhi/contracts';
 import { isApiError } from '../api';
@@ -9,6 +9,7 @@ import { describeError } from '../errors';
 import { formatDateTime, formatNumber } from '../format';
 import { useLocale } from '../i18n';
 import { portalApi } from '../portal-api';
+import { DryRunButtons } from '../components/dry-run-buttons';
 import { PageHeader } from '../components/page-header';
 import './portal.css';
 
@@ -117,30 +118,14 @@ export function AppealImportPage() {
                   </Typography.Text>
                 </Space>
               </Form.Item>
-              <Space wrap>
-                <Button
-                  icon={<ExperimentOutlined />}
-                  data-testid="appeal-import-dry-run"
-                  disabled={!file}
-                  loading={run.isPending && run.variables === true}
-                  onClick={() => run.mutate(true)}
-                >
-                  {m.appealImport.dryRun}
-                </Button>
-                <Button
-                  type="primary"
-                  icon={<CloudUploadOutlined />}
-                  data-testid="appeal-import-apply"
-                  disabled={!canApply}
-                  loading={run.isPending && run.variables === false}
-                  onClick={() => run.mutate(false)}
-                >
-                  {m.appealImport.apply}
-                </Button>
-                {!canApply ? (
-                  <Typography.Text type="secondary">{m.appealImport.applyHelp}</Typography.Text>
-                ) : null}
-              </Space>
+              <DryRunButtons
+                testIdPrefix="appeal-import"
+                hasFile={!!file}
+                canApply={canApply}
+                running={run.isPending ? run.variables : undefined}
+                onRun={(dryRun) => run.mutate(dryRun)}
+                labels={m.appealImport}
+              />
             </Form>
           </Card>
           {error ? (

@@ -14,13 +14,14 @@ import {
   Typography,
   Upload,
 } from 'antd';
-import { CloudUploadOutlined, DownloadOutlined, ExperimentOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { TCrs, TTerritoryImportReport } from '@huizhi/contracts';
 import { api, isApiError, territoryExportUrl, type TerritoryFileFormat } from '../api';
 import { describeError } from '../errors';
 import { formatNumber } from '../format';
 import { useLocale } from '../i18n';
+import { DryRunButtons } from '../components/dry-run-buttons';
 import { PageHeader } from '../components/page-header';
 
 interface PickedFile {
@@ -131,30 +132,14 @@ export function TerritoryImportPage() {
                   ]}
                 />
               </Form.Item>
-              <Space wrap>
-                <Button
-                  icon={<ExperimentOutlined />}
-                  data-testid="import-dry-run"
-                  disabled={!file}
-                  loading={run.isPending && run.variables === true}
-                  onClick={() => run.mutate(true)}
-                >
-                  {m.territoryImport.dryRun}
-                </Button>
-                <Button
-                  type="primary"
-                  icon={<CloudUploadOutlined />}
-                  data-testid="import-apply"
-                  disabled={!canApply}
-                  loading={run.isPending && run.variables === false}
-                  onClick={() => run.mutate(false)}
-                >
-                  {m.territoryImport.apply}
-                </Button>
-                {!canApply ? (
-                  <Typography.Text type="secondary">{m.territoryImport.applyHelp}</Typography.Text>
-                ) : null}
-              </Space>
+              <DryRunButtons
+                testIdPrefix="import"
+                hasFile={!!file}
+                canApply={canApply}
+                running={run.isPending ? run.variables : undefined}
+                onRun={(dryRun) => run.mutate(dryRun)}
+                labels={m.territoryImport}
+              />
             </Form>
           </Card>
           {error ? (
