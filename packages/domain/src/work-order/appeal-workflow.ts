@@ -367,8 +367,3 @@ export function appellantStatusOf(state: AppealState): AppellantStatus {
       return 'closed';
   }
 }
-
-/** True while the appeal still waits for someone to act (not final). */
-export function isOpenAppealState(state: AppealState): boolean {
-  return state !== 'closed';
-}

@@ -77,11 +77,3 @@ export function allowedActions<S extends string, A extends string, E, C>(
 ): A[] {
   return kind.actions.filter((action) => refusalReason(kind, state, action, ctx) === null);
 }
-
-/** Returns true when no action leads out of the state. */
-export function isFinalState<S extends string, A extends string, E, C>(
-  kind: WorkOrderKind<S, A, E, C>,
-  state: S,
-): boolean {
-  return kind.finalStates.includes(state);
-}

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../context.ts';
 import { workOrderEvents } from '../../db/schema.ts';
 
@@ -51,17 +51,4 @@ export async function appendEvents(
       data: event.data ?? {},
     })),
   );
-}
-
-/** Returns a work order's events in order. */
-export async function listEvents(
-  db: DbOrTx,
-  orderKind: WorkOrderKindName,
-  orderId: string,
-): Promise<WorkOrderEventRow[]> {
-  return db
-    .select()
-    .from(workOrderEvents)
-    .where(and(eq(workOrderEvents.orderKind, orderKind), eq(workOrderEvents.orderId, orderId)))
-    .orderBy(asc(workOrderEvents.seq));
 }
