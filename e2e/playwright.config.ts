@@ -67,7 +67,7 @@ export default defineConfig({
     ? {
         command: 'node ../apps/server/bin/huizhi.js serve',
         cwd: here,
-        env: { PORT: String(port), HUIZHI_DATA_DIR: freshDataDir() },
+        env: { PORT: String(port), HUIZHI_DATA_DIR: freshDataDir(), HUIZHI_CHECK_RESPONSES: 'true' },
         url: `http://127.0.0.1:${port}/readyz`,
         timeout: 120_000,
         reuseExistingServer: false,

@@ -32,6 +32,11 @@ const ZEnv = z.object({
   S3_REGION: z.string().default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Also check every response against its schema with zod (tests and browser tests; costs CPU). */
+  HUIZHI_CHECK_RESPONSES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -47,6 +52,8 @@ export interface Config {
   secureCookies: 'auto' | 'always' | 'never';
   webDist: string | undefined;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
+  /** Every response is also serialized by zod and compared (see plugins/response-serializer.ts). */
+  checkResponses: boolean;
   appealMaxRounds: number;
   sweepSeconds: number;
   fileStore:
@@ -102,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.HUIZHI_SECURE_COOKIES,
     webDist: e.HUIZHI_WEB_DIST,
     logLevel: e.LOG_LEVEL,
+    checkResponses: e.HUIZHI_CHECK_RESPONSES,
     appealMaxRounds: e.HUIZHI_APPEAL_MAX_ROUNDS,
     sweepSeconds: e.HUIZHI_SWEEP_SECONDS,
     fileStore: fileStoreConfig(e),

@@ -36,7 +36,7 @@ export async function resetDatabase(deps: Deps): Promise<void> {
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestContext> {
   const database = await openTestDatabase();
   const clock = fixedClock(TEST_NOW);
-  const config = loadConfig({ HUIZHI_DATA_DIR: '/nonexistent', ...env });
+  const config = loadConfig({ HUIZHI_DATA_DIR: '/nonexistent', HUIZHI_CHECK_RESPONSES: 'true', ...env });
   const deps: Deps = { config, database, clock };
   await resetDatabase(deps);
   await seedDemo(deps);
