@@ -473,14 +473,21 @@ export const appeals = pgTable(
   },
   (t) => [
     uniqueIndex('appeals_number_key').on(t.number),
-    uniqueIndex('appeals_review_token_key').on(t.reviewTokenHash),
+    // Columns empty at intake get partial indexes: an intake then writes 7 index entries, not 11.
+    uniqueIndex('appeals_review_token_key')
+      .on(t.reviewTokenHash)
+      .where(sql`${t.reviewTokenHash} is not null`),
     index('appeals_territory_path_idx').on(t.territoryPath.op('text_pattern_ops'), t.receivedAt),
     index('appeals_received_idx').on(t.receivedAt, t.id),
     index('appeals_state_idx').on(t.state, t.receivedAt),
-    index('appeals_handling_unit_idx').on(t.handlingUnitId, t.state),
+    index('appeals_handling_unit_idx')
+      .on(t.handlingUnitId, t.state)
+      .where(sql`${t.handlingUnitId} is not null`),
     index('appeals_appellant_phone_idx').on(t.appellantPhone, t.receivedAt),
-    index('appeals_appellant_user_idx').on(t.appellantUserId, t.receivedAt),
-    index('appeals_parent_idx').on(t.parentId),
+    index('appeals_appellant_user_idx')
+      .on(t.appellantUserId, t.receivedAt)
+      .where(sql`${t.appellantUserId} is not null`),
+    index('appeals_parent_idx').on(t.parentId).where(sql`${t.parentId} is not null`),
     index('appeals_category_received_idx').on(t.categoryCode, t.receivedAt),
     check('appeals_source_check', sql`${t.source} in ('live','import')`),
     check(
