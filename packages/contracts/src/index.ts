@@ -10,3 +10,4 @@ export * from './routing.ts';
 export * from './dispatch.ts';
 export * from './calendar.ts';
 export * from './appeals.ts';
+export * from './whistles.ts';

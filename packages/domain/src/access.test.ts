@@ -164,7 +164,18 @@ describe('navFor', () => {
     expect(navFor(resident)).toEqual(['home', 'myAppeals', 'account']);
   });
   it('gives a dispatcher the appeal queues, territory and unit pages', () => {
-    expect(navFor(street1Dispatcher)).toEqual(['home', 'appeals', 'territories', 'units', 'account']);
+    expect(navFor(street1Dispatcher)).toEqual([
+      'home',
+      'appeals',
+      'whistleBoard',
+      'territories',
+      'units',
+      'account',
+    ]);
+  });
+  it('gives the steward task list only to people named as stewards', () => {
+    expect(navFor(street1Dispatcher)).not.toContain('stewardTasks');
+    expect(navFor(street1Dispatcher, { steward: true })).toContain('stewardTasks');
   });
   it('gives an admin every page except the resident portal', () => {
     expect(navFor(cityAdmin)).toEqual([
@@ -172,6 +183,9 @@ describe('navFor', () => {
       'appeals',
       'appealIntake',
       'appealImport',
+      'whistleBoard',
+      'whistleInbox',
+      'stewards',
       'territories',
       'territoryImport',
       'units',

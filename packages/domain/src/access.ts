@@ -34,6 +34,12 @@ export const ACTIONS = [
   'appeal.import',
   'category.manage',
   'calendar.manage',
+  // Whistles (吹哨报到) and the steward chain (院长长制).
+  'whistle.blow',
+  'whistle.read',
+  'whistle.respond',
+  'whistle.configure',
+  'steward.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -59,7 +65,12 @@ export type Subject =
   | { kind: 'user'; id: string; scopePaths: readonly string[] }
   | { kind: 'auditEntry'; scopePath: string | null }
   /** An appeal: where it is, the units it was ever assigned to, and the resident who raised it. */
-  | { kind: 'appeal'; territoryPath: string; unitIds: readonly string[]; appellantUserId: string | null };
+  | { kind: 'appeal'; territoryPath: string; unitIds: readonly string[]; appellantUserId: string | null }
+  /**
+   * A whistle: where the matter is, the units summoned (withdrawn ones included: they keep reading what
+   * they took part in) and the unit through which it was blown, if any.
+   */
+  | { kind: 'whistle'; territoryPath: string; unitIds: readonly string[]; blowerUnitId: string | null };
 
 /** Actions a unit-scoped assignment grants on its unit's own records, not on the area the unit serves. */
 const UNIT_BOUND_ACTIONS: ReadonlySet<Action> = new Set<Action>([
@@ -67,6 +78,8 @@ const UNIT_BOUND_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'appeal.read',
   'appeal.handle',
   'appeal.approve',
+  'whistle.read',
+  'whistle.respond',
 ]);
 
 /** Actions a personal (self) scope grants on the person's own records. */
@@ -85,6 +98,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'appeal.read',
     'appeal.review',
     'personalData.readFull',
+    'whistle.read',
   ],
   // Dispatchers (the centre) dispatch, decide returns and extensions, merge, urge and supervise.
   dispatcher: [
@@ -95,10 +109,33 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'appeal.dispatch',
     'appeal.approve',
     'appeal.supervise',
+    'whistle.blow',
+    'whistle.read',
   ],
-  handler: ['territory.read', 'unit.read', 'routing.use', 'appeal.read', 'appeal.handle'],
-  // A unit's lead handles too and approves its handlers' extension requests.
-  unitLead: ['territory.read', 'unit.read', 'routing.use', 'appeal.read', 'appeal.handle', 'appeal.approve'],
+  // Handlers of a unit also answer the whistles that summon it (check in, report their part).
+  handler: [
+    'territory.read',
+    'unit.read',
+    'routing.use',
+    'appeal.read',
+    'appeal.handle',
+    'whistle.read',
+    'whistle.respond',
+  ],
+  // A unit's lead handles too and approves its handlers' extension requests. The lead of a street or
+  // community office blows whistles over its area and names its stewards.
+  unitLead: [
+    'territory.read',
+    'unit.read',
+    'routing.use',
+    'appeal.read',
+    'appeal.handle',
+    'appeal.approve',
+    'whistle.blow',
+    'whistle.read',
+    'whistle.respond',
+    'steward.manage',
+  ],
   // Grid workers keep the resident ledger of their grid and call residents (full phone numbers, logged).
   gridWorker: [
     'territory.read',
@@ -109,10 +146,12 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'personalData.readFull',
     'appeal.create',
     'appeal.read',
+    'whistle.blow',
+    'whistle.read',
   ],
   partyMember: ['territory.read'],
   volunteer: ['territory.read'],
-  assessor: ['territory.read', 'unit.read', 'appeal.read'],
+  assessor: ['territory.read', 'unit.read', 'appeal.read', 'whistle.read'],
   // Administrators hold every action, within their scope.
   admin: ACTIONS,
 };
@@ -155,6 +194,13 @@ function assignmentCovers(
     case 'appeal':
       // Units see the appeals assigned to them, wherever they are; territories see what lies inside.
       if (scope.kind === 'unit') return subject.unitIds.includes(scope.unitId);
+      return path !== null && isWithinPath(subject.territoryPath, path);
+    case 'whistle':
+      // A unit reads and answers the whistles that summon it (or that it blew); a street or community
+      // office blows whistles over its area (the service checks the unit's type).
+      if (scope.kind === 'unit' && UNIT_BOUND_ACTIONS.has(action)) {
+        return subject.unitIds.includes(scope.unitId) || subject.blowerUnitId === scope.unitId;
+      }
       return path !== null && isWithinPath(subject.territoryPath, path);
   }
 }
@@ -234,6 +280,11 @@ export const NAV_ITEMS = [
   { key: 'appealIntake', action: 'appeal.create' },
   { key: 'myAppeals', action: 'appeal.create', via: 'self' },
   { key: 'appealImport', action: 'appeal.import' },
+  { key: 'whistleBoard', action: 'whistle.blow' },
+  { key: 'whistleInbox', action: 'whistle.respond' },
+  { key: 'stewards', action: 'steward.manage' },
+  // Only for people named as a steward (院长长制) somewhere: see navFor's `steward`.
+  { key: 'stewardTasks', action: null, steward: true },
   { key: 'territories', action: 'territory.read' },
   { key: 'territoryImport', action: 'territory.manage' },
   { key: 'units', action: 'unit.read' },
@@ -242,14 +293,18 @@ export const NAV_ITEMS = [
   { key: 'users', action: 'user.read' },
   { key: 'audit', action: 'audit.read' },
   { key: 'account', action: null },
-] as const satisfies readonly { key: string; action: Action | null; via?: 'self' }[];
+] as const satisfies readonly { key: string; action: Action | null; via?: 'self'; steward?: true }[];
 export type NavKey = (typeof NAV_ITEMS)[number]['key'];
 
-/** Returns the navigation entries the actor may use, in menu order. */
-export function navFor(actor: Actor): NavKey[] {
+/**
+ * Returns the navigation entries the actor may use, in menu order. `steward`: the person is named as a
+ * steward of some part of the territory (a fact of the data, not of a role).
+ */
+export function navFor(actor: Actor, facts: { steward?: boolean } = {}): NavKey[] {
   const viaScope = new Set(grantedActions(actor, 'scope'));
   const viaSelf = new Set(grantedActions(actor, 'self'));
   return NAV_ITEMS.filter((item) => {
+    if ('steward' in item) return facts.steward === true;
     if (item.action === null) return true;
     return 'via' in item ? viaSelf.has(item.action) : viaScope.has(item.action);
   }).map((item) => item.key);

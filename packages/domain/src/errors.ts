@@ -37,6 +37,18 @@ export const ERROR_CODES = {
     status: 409,
     message: 'Someone else acted on this appeal at the same time; reload it and try again.',
   },
+  WHISTLE_TRANSITION_NOT_ALLOWED: {
+    status: 409,
+    message: 'This action is not possible on the whistle or summons in its present state.',
+  },
+  WHISTLE_VERSION_CONFLICT: {
+    status: 409,
+    message: 'Someone else acted on this whistle at the same time; reload it and try again.',
+  },
+  STEWARD_CASE_TRANSITION_NOT_ALLOWED: {
+    status: 409,
+    message: 'This steward case has already been answered or moved on.',
+  },
   APPEAL_IMPORT_REFUSED: {
     status: 422,
     message: 'The appeal import was refused; nothing was imported.',

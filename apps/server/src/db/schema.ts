@@ -487,7 +487,9 @@ export const appeals = pgTable(
     index('appeals_appellant_user_idx')
       .on(t.appellantUserId, t.receivedAt)
       .where(sql`${t.appellantUserId} is not null`),
-    index('appeals_parent_idx').on(t.parentId).where(sql`${t.parentId} is not null`),
+    index('appeals_parent_idx')
+      .on(t.parentId)
+      .where(sql`${t.parentId} is not null`),
     index('appeals_category_received_idx').on(t.categoryCode, t.receivedAt),
     check('appeals_source_check', sql`${t.source} in ('live','import')`),
     check(
@@ -646,6 +648,198 @@ export const outboundMessages = pgTable(
   ],
 );
 
+// ---- 吹哨报到: whistles, their summonses, and the steward chain (院长长制) ----
+
+/** Whistle numbers: 'W' + the Beijing date + this sequence (8 digits), like appeal numbers. */
+export const whistleNumberSeq = pgSequence('whistle_number_seq', { startWith: 1 });
+
+/**
+ * A whistle (吹哨单): a street, community or grid summons departments to a matter it cannot solve
+ * alone. `territoryPath` is where the matter is (it never changes, so everyone who saw it keeps seeing
+ * it); `level` and `responsibleTerritoryId` climb the escalation ladder.
+ */
+export const whistles = pgTable(
+  'whistles',
+  {
+    id: uuid('id').primaryKey(),
+    number: text('number').notNull(),
+    state: text('state').notNull(),
+    version: integer('version').notNull(),
+    title: text('title').notNull(),
+    reason: text('reason').notNull(),
+    urgency: text('urgency').notNull(),
+    territoryId: uuid('territory_id')
+      .notNull()
+      .references(() => territories.id),
+    territoryPath: text('territory_path').notNull(),
+    address: text('address'),
+    lng: doublePrecision('lng'),
+    lat: doublePrecision('lat'),
+    level: text('level').notNull(),
+    responsibleTerritoryId: uuid('responsible_territory_id')
+      .notNull()
+      .references(() => territories.id),
+    appealId: uuid('appeal_id').references(() => appeals.id),
+    leadUnitId: uuid('lead_unit_id')
+      .notNull()
+      .references(() => units.id),
+    blownBy: uuid('blown_by')
+      .notNull()
+      .references(() => users.id),
+    /** The unit (street or community office) through which it was blown, when the blower acted for one. */
+    blowerUnitId: uuid('blower_unit_id').references(() => units.id),
+    checkInDueAt: at('check_in_due_at').notNull(),
+    meetingAt: at('meeting_at'),
+    meetingPlace: text('meeting_place'),
+    /** By when the joint handling should be done (parts on time are parts reported by then). */
+    dueAt: at('due_at'),
+    result: text('result'),
+    resultAt: at('result_at'),
+    closedAt: at('closed_at'),
+    cancelReason: text('cancel_reason'),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('whistles_number_key').on(t.number),
+    index('whistles_territory_path_idx').on(t.territoryPath.op('text_pattern_ops'), t.createdAt),
+    index('whistles_state_idx').on(t.state, t.createdAt),
+    index('whistles_appeal_idx')
+      .on(t.appealId)
+      .where(sql`${t.appealId} is not null`),
+    index('whistles_blower_unit_idx')
+      .on(t.blowerUnitId)
+      .where(sql`${t.blowerUnitId} is not null`),
+    check(
+      'whistles_state_check',
+      sql`${t.state} in ('summoning','handling','resultReported','closed','cancelled')`,
+    ),
+    check('whistles_urgency_check', sql`${t.urgency} in ('normal','urgent')`),
+    check('whistles_level_check', sql`${t.level} in ('grid','community','street','district')`),
+  ],
+);
+
+/** One summoned unit of a whistle: its check-in (报到), its responsible person and its part. */
+export const whistleSummons = pgTable(
+  'whistle_summons',
+  {
+    id: uuid('id').primaryKey(),
+    whistleId: uuid('whistle_id')
+      .notNull()
+      .references(() => whistles.id),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => units.id),
+    role: text('role').notNull(),
+    state: text('state').notNull(),
+    summonedAt: at('summoned_at').notNull(),
+    checkInDueAt: at('check_in_due_at').notNull(),
+    checkedInAt: at('checked_in_at'),
+    checkedInBy: uuid('checked_in_by').references(() => users.id),
+    late: boolean('late').notNull(),
+    missedAt: at('missed_at'),
+    responsibleName: text('responsible_name'),
+    responsiblePhone: text('responsible_phone'),
+    part: text('part'),
+    partAt: at('part_at'),
+    withdrawnAt: at('withdrawn_at'),
+    withdrawReason: text('withdraw_reason'),
+  },
+  (t) => [
+    uniqueIndex('whistle_summons_whistle_unit_key').on(t.whistleId, t.unitId),
+    index('whistle_summons_unit_idx').on(t.unitId, t.state),
+    check('whistle_summons_role_check', sql`${t.role} in ('lead','assisting')`),
+    check(
+      'whistle_summons_state_check',
+      sql`${t.state} in ('summoned','missed','checkedIn','partReported','withdrawn')`,
+    ),
+  ],
+);
+
+/** The check-in limit per urgency, in minutes (defaults: urgent 30, normal 1,440). */
+export const whistleCheckInLimits = pgTable('whistle_check_in_limits', {
+  urgency: text('urgency').primaryKey(),
+  minutes: integer('minutes').notNull(),
+  updatedAt: at('updated_at').notNull(),
+  updatedBy: uuid('updated_by'),
+});
+
+/**
+ * A steward post of the chain below a street (街长 → 片长 → 巷长 → 院长). `territoryId` is the smallest
+ * territory holding the post's part; a courtyard may also have its own polygon (inside that territory).
+ */
+export const stewardPosts = pgTable(
+  'steward_posts',
+  {
+    id: uuid('id').primaryKey(),
+    streetId: uuid('street_id')
+      .notNull()
+      .references(() => territories.id),
+    parentId: uuid('parent_id').references((): AnyPgColumn => stewardPosts.id),
+    level: text('level').notNull(),
+    name: text('name').notNull(),
+    territoryId: uuid('territory_id')
+      .notNull()
+      .references(() => territories.id),
+    territoryPath: text('territory_path').notNull(),
+    geometry: jsonb('geometry'),
+    stewardUserId: uuid('steward_user_id').references(() => users.id),
+    stewardName: text('steward_name').notNull(),
+    stewardPhone: text('steward_phone'),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [
+    index('steward_posts_street_idx').on(t.streetId),
+    index('steward_posts_user_idx')
+      .on(t.stewardUserId)
+      .where(sql`${t.stewardUserId} is not null`),
+    check('steward_posts_level_check', sql`${t.level} in ('street','area','lane','courtyard')`),
+  ],
+);
+
+/**
+ * An appeal in a steward's part of the territory: the steward asked (postId) must answer within 24
+ * hours, or the case moves up the chain. One case per appeal.
+ */
+export const stewardCases = pgTable(
+  'steward_cases',
+  {
+    id: uuid('id').primaryKey(),
+    appealId: uuid('appeal_id')
+      .notNull()
+      .references(() => appeals.id),
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => stewardPosts.id),
+    /** The post the case started at (the deepest post holding the appeal). */
+    firstPostId: uuid('first_post_id')
+      .notNull()
+      .references(() => stewardPosts.id),
+    state: text('state').notNull(),
+    version: integer('version').notNull(),
+    askedAt: at('asked_at').notNull(),
+    dueAt: at('due_at').notNull(),
+    answer: text('answer'),
+    answeredAt: at('answered_at'),
+    answeredBy: uuid('answered_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('steward_cases_appeal_key').on(t.appealId),
+    index('steward_cases_post_idx').on(t.postId, t.state),
+    check('steward_cases_state_check', sql`${t.state} in ('waiting','answered','lapsed')`),
+  ],
+);
+
+/** Where a background job has got to in an ordered scan (e.g. new appeals for the steward chain). */
+export const jobWatermarks = pgTable('job_watermarks', {
+  name: text('name').primaryKey(),
+  at: at('at').notNull(),
+  lastId: uuid('last_id'),
+  updatedAt: at('updated_at').notNull(),
+});
+
 /** Tables in an order that satisfies foreign keys, for backup and restore. */
 export const ALL_TABLES = {
   territories,
@@ -677,4 +871,10 @@ export const ALL_TABLES = {
   attachments,
   notifications,
   outboundMessages,
+  whistles,
+  whistleSummons,
+  whistleCheckInLimits,
+  stewardPosts,
+  stewardCases,
+  jobWatermarks,
 } as const;

@@ -1,4 +1,6 @@
 import type { Messages } from './zh-CN';
+import { stewardsEn } from './stewards';
+import { whistlesEn } from './whistles';
 
 /** The English messages; the `Messages` type keeps the keys identical to zh-CN. */
 export const en: Messages = {
@@ -19,6 +21,10 @@ export const en: Messages = {
     appealIntake: 'New appeal',
     myAppeals: 'My appeals',
     appealImport: 'Import history',
+    whistleBoard: 'Whistles',
+    whistleInbox: 'Summonses',
+    stewards: 'Stewards',
+    stewardTasks: 'My steward tasks',
     territories: 'Territories',
     territoryImport: 'Territory import',
     units: 'Handling units',
@@ -80,6 +86,11 @@ export const en: Messages = {
     'appeal.import': 'Import historical appeals',
     'category.manage': 'Edit categories',
     'calendar.manage': 'Edit the working calendar',
+    'whistle.blow': 'Blow the whistle',
+    'whistle.read': 'Read whistles',
+    'whistle.respond': 'Check in and handle jointly',
+    'whistle.configure': 'Set check-in limits',
+    'steward.manage': 'Keep the steward roll',
   },
   scopeKinds: {
     territory: 'Territory',
@@ -117,6 +128,9 @@ export const en: Messages = {
     APPEAL_TRANSITION_NOT_ALLOWED: 'This action is not possible on the appeal in its present state.',
     APPEAL_VERSION_CONFLICT: 'Someone else just acted on this appeal; reload it and try again.',
     APPEAL_IMPORT_REFUSED: 'The import did not pass the checks; nothing was imported.',
+    WHISTLE_TRANSITION_NOT_ALLOWED: 'This action is not possible on the whistle in its present state.',
+    WHISTLE_VERSION_CONFLICT: 'Someone else just acted on this whistle; reload it and try again.',
+    STEWARD_CASE_TRANSITION_NOT_ALLOWED: 'This steward task has already been answered or moved up.',
     IDEMPOTENCY_KEY_REUSED: 'A repeated request did not match the original.',
     PAYLOAD_TOO_LARGE: 'The request is too large.',
     UNSUPPORTED_MEDIA_TYPE: 'This content type is not accepted.',
@@ -1028,6 +1042,8 @@ export const en: Messages = {
     title: 'Page not found',
     subtitle: 'The page you asked for does not exist or has been removed.',
   },
+  whistles: whistlesEn,
+  stewards: stewardsEn,
   forbidden: {
     title: 'No permission',
     subtitle: 'Your assignments do not give access to this page. Ask an administrator if you need it.',

@@ -9,6 +9,8 @@ import type {
   TerritoryLevel,
 } from '@huizhi/domain';
 import type { TTerritoryImportRefusalReason, TUnitType } from '@huizhi/contracts';
+import { stewardsZh } from './stewards';
+import { whistlesZh } from './whistles';
 
 /** Error codes the client itself produces, besides the server's registry. */
 export type ClientErrorCode = 'NETWORK' | 'UNKNOWN';
@@ -38,6 +40,10 @@ export const zhCN = {
     appealIntake: '诉求受理',
     myAppeals: '我的诉求',
     appealImport: '历史工单导入',
+    whistleBoard: '吹哨调度',
+    whistleInbox: '报到任务',
+    stewards: '街巷长制',
+    stewardTasks: '我的街巷任务',
     territories: '辖区',
     territoryImport: '辖区导入导出',
     units: '承办单位',
@@ -99,6 +105,11 @@ export const zhCN = {
     'appeal.import': '导入历史工单',
     'category.manage': '维护诉求分类',
     'calendar.manage': '维护工作日历',
+    'whistle.blow': '吹哨',
+    'whistle.read': '查看吹哨单',
+    'whistle.respond': '报到与协同办理',
+    'whistle.configure': '设置报到时限',
+    'steward.manage': '维护街巷长名册',
   } satisfies Record<Action, string>,
   scopeKinds: {
     territory: '辖区',
@@ -137,6 +148,9 @@ export const zhCN = {
     APPEAL_TRANSITION_NOT_ALLOWED: '该诉求当前状态下不能进行此操作。',
     APPEAL_VERSION_CONFLICT: '他人刚刚处理了该诉求，请刷新后再操作。',
     APPEAL_IMPORT_REFUSED: '导入未通过校验，未导入任何工单。',
+    WHISTLE_TRANSITION_NOT_ALLOWED: '该吹哨单当前状态下不能进行此操作。',
+    WHISTLE_VERSION_CONFLICT: '他人刚刚处理了该吹哨单，请刷新后再操作。',
+    STEWARD_CASE_TRANSITION_NOT_ALLOWED: '该街巷任务已答复或已上移。',
     PAYLOAD_TOO_LARGE: '提交的内容过大。',
     UNSUPPORTED_MEDIA_TYPE: '不支持的内容类型。',
     LOGIN_THROTTLED: '登录失败次数过多，请稍后再试。',
@@ -1038,6 +1052,8 @@ export const zhCN = {
     title: '页面不存在',
     subtitle: '您访问的页面不存在或已被移除。',
   },
+  whistles: whistlesZh,
+  stewards: stewardsZh,
   forbidden: {
     title: '没有权限',
     subtitle: '您的岗位没有访问此页面的权限。如需开通，请联系管理员。',
