@@ -47,7 +47,8 @@ describe('backup and restore', () => {
     const file = join(dir, 'all.jsonl.gz');
     const counts = await backupDatabase(t.deps.database, file, t.clock.now());
     expect(counts.territories).toBe(129);
-    expect(counts.users).toBe(11);
+    // The demo's 11 logins and the one made above.
+    expect(counts.users).toBe(12);
 
     const fresh = await openDatabase({ pgliteDir: 'memory://' });
     try {
@@ -69,6 +70,13 @@ describe('backup and restore', () => {
         `select nextval(pg_get_serial_sequence('work_order_events', 'id')) > (select max(id) from work_order_events) as fresh`,
       );
       expect(events[0]!.fresh).toBe(true);
+      // Whistle numbers continue after the restored ones too.
+      const { rows: whistleNumbers } = await fresh.pool.query<{ next: string; largest: string }>(
+        `select nextval('whistle_number_seq')::text as next,
+                (select max(substring(number from '^W[0-9]{8}([0-9]+)$')::bigint) from whistles)::text as largest`,
+      );
+      expect(counts.whistles).toBeGreaterThan(0);
+      expect(BigInt(whistleNumbers[0]!.next)).toBeGreaterThan(BigInt(whistleNumbers[0]!.largest));
     } finally {
       await fresh.close();
     }

@@ -135,6 +135,11 @@ export async function restoreDatabase(database: Database, file: string): Promise
       `select setval('appeal_number_seq',
          coalesce((select max(substring(number from '^I?[0-9]{8}([0-9]+)$')::bigint) from appeals), 0) + 1, false)`,
     );
+    // Whistle numbers are 'W', a date and this sequence's value: the same rule.
+    await client.query(
+      `select setval('whistle_number_seq',
+         coalesce((select max(substring(number from '^W[0-9]{8}([0-9]+)$')::bigint) from whistles), 0) + 1, false)`,
+    );
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');

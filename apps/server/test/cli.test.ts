@@ -24,7 +24,7 @@ describe('huizhi command', () => {
     const first = join(root, 'first');
     const second = join(root, 'second');
 
-    expect((await huizhi(first, ['seed', 'demo'])).stdout).toContain('129 territories, 40 units, 10 users');
+    expect((await huizhi(first, ['seed', 'demo'])).stdout).toContain('129 territories, 40 units, 11 users');
     await expect(huizhi(first, ['seed', 'demo'])).rejects.toMatchObject({
       stderr: expect.stringContaining('already has territories'),
     });
@@ -80,8 +80,8 @@ describe('huizhi command', () => {
     ).rejects.toMatchObject({ stderr: expect.stringContaining('No territory has the code 000') });
 
     const file = join(root, 'backup.jsonl.gz');
-    expect((await huizhi(first, ['backup', file])).stdout).toContain('users 11');
+    expect((await huizhi(first, ['backup', file])).stdout).toContain('users 12');
     await huizhi(second, ['migrate']);
-    expect((await huizhi(second, ['restore', file])).stdout).toContain('users 11');
+    expect((await huizhi(second, ['restore', file])).stdout).toContain('users 12');
   }, 120_000);
 });

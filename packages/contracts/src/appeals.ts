@@ -11,6 +11,8 @@ import {
   NON_DISPATCH_REASONS,
   RETURN_REASONS,
   SATISFACTIONS,
+  STEWARD_NOTIFICATION_KINDS,
+  WHISTLE_NOTIFICATION_KINDS,
 } from '@huizhi/domain';
 import { NAME_MAX, PHONE_MAX, PHONE_PATTERN, ZId } from './common.ts';
 
@@ -350,7 +352,7 @@ export const ZSubmitPublicReview = z.object({
 // ---- Notifications ----
 export const ZNotification = z.object({
   id: ZId,
-  kind: z.enum(APPEAL_NOTIFICATION_KINDS),
+  kind: z.enum([...APPEAL_NOTIFICATION_KINDS, ...WHISTLE_NOTIFICATION_KINDS, ...STEWARD_NOTIFICATION_KINDS]),
   orderKind: z.string().nullable(),
   orderId: ZId.nullable(),
   /** Display data: the appeal number and excerpt, who acted, the deadline. */

@@ -80,4 +80,20 @@ describe('response serializer', () => {
     expect(json.properties.point!.anyOf).toHaveLength(2);
     expect(json.properties.kind!.oneOf ?? json.properties.kind!.anyOf).toHaveLength(2);
   });
+
+  it('writes a null enum inside a nullable object (the object branch is validated)', async () => {
+    const ZHolder = z.object({
+      inner: z.object({ reason: z.enum(['a', 'b']).nullable(), id: z.string() }).nullable(),
+    });
+    const app = Fastify();
+    app.setSerializerCompiler(responseSerializerCompiler({ check: true }));
+    app.get('/holder', { schema: { response: { 200: ZHolder } } }, async () => ({
+      inner: { reason: null, id: 'x' },
+    }));
+    await app.ready();
+    const res = await app.inject({ method: 'GET', url: '/holder' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ inner: { reason: null, id: 'x' } });
+    await app.close();
+  });
 });

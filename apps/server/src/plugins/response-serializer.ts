@@ -45,7 +45,11 @@ function forWriting(node: unknown): unknown {
       !('oneOf' in other)
     ) {
       const { anyOf: _anyOf, ...rest } = out;
-      return { ...rest, ...other, type: [other.type, 'null'] };
+      const merged: JsonSchema = { ...rest, ...other, type: [other.type, 'null'] };
+      // A nullable enum must list null too: inside an anyOf branch (a nullable object holding it) the
+      // value is validated, and a null missing from `enum` would make the whole object match nothing.
+      if (Array.isArray(other.enum)) merged.enum = [...(other.enum as unknown[]), null];
+      return merged;
     }
   }
   return out;

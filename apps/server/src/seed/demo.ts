@@ -14,6 +14,8 @@ import { recordAudit } from '../modules/audit/audit.service.ts';
 import { seedDemoLedger } from './demo-ledger.ts';
 import { seedDemoRouting } from './demo-routing.ts';
 import { seedDemoAppeals } from './demo-appeals.ts';
+import { seedDemoWhistles } from './demo-whistles.ts';
+import { seedDemoStewards } from './demo-stewards.ts';
 import { ensureReferenceData, seedDemoCategoryTiers } from './reference.ts';
 
 export const DEMO_PASSWORD = 'huizhi-demo-2026';
@@ -252,7 +254,9 @@ export function generateDemoCity(): { territories: TerritorySeed[]; units: UnitS
 }
 
 interface DemoLogin {
-  username: Role;
+  /** The sign-in name: the role's name for the first login of each role. */
+  username: string;
+  role: Role;
   displayName: string;
   phone: string;
   /** The territory code or unit code the role applies to. */
@@ -261,10 +265,14 @@ interface DemoLogin {
   description: string;
 }
 
-/** One demo login per role, each scoped the way that person would be. */
+/**
+ * One demo login per role (its username is the role), each scoped the way that person would be, and a
+ * second department's handler (住建委) for joint handling (吹哨报到).
+ */
 export const DEMO_LOGINS: DemoLogin[] = [
   {
     username: 'resident',
+    role: 'resident',
     displayName: '王小明',
     phone: '13800000001',
     territoryCode: '990101001001',
@@ -272,6 +280,7 @@ export const DEMO_LOGINS: DemoLogin[] = [
   },
   {
     username: 'operator',
+    role: 'operator',
     displayName: '李话务',
     phone: '13800000002',
     territoryCode: '990100000000',
@@ -279,6 +288,7 @@ export const DEMO_LOGINS: DemoLogin[] = [
   },
   {
     username: 'dispatcher',
+    role: 'dispatcher',
     displayName: '赵派单',
     phone: '13800000003',
     territoryCode: '990101001000',
@@ -286,6 +296,7 @@ export const DEMO_LOGINS: DemoLogin[] = [
   },
   {
     username: 'handler',
+    role: 'handler',
     displayName: '钱承办',
     phone: '13800000004',
     unitCode: 'U-DEPT-990101-CGZF',
@@ -293,6 +304,7 @@ export const DEMO_LOGINS: DemoLogin[] = [
   },
   {
     username: 'unitLead',
+    role: 'unitLead',
     displayName: '孙主任',
     phone: '13800000005',
     unitCode: 'U-STREET-990101001',
@@ -300,6 +312,7 @@ export const DEMO_LOGINS: DemoLogin[] = [
   },
   {
     username: 'gridWorker',
+    role: 'gridWorker',
     displayName: '周网格',
     phone: '13800000006',
     territoryCode: '990101001001G01',
@@ -307,6 +320,7 @@ export const DEMO_LOGINS: DemoLogin[] = [
   },
   {
     username: 'partyMember',
+    role: 'partyMember',
     displayName: '吴党员',
     phone: '13800000007',
     territoryCode: '990101001001',
@@ -314,6 +328,7 @@ export const DEMO_LOGINS: DemoLogin[] = [
   },
   {
     username: 'volunteer',
+    role: 'volunteer',
     displayName: '郑志愿',
     phone: '13800000008',
     territoryCode: '990101001001',
@@ -321,6 +336,7 @@ export const DEMO_LOGINS: DemoLogin[] = [
   },
   {
     username: 'assessor',
+    role: 'assessor',
     displayName: '冯考核',
     phone: '13800000009',
     territoryCode: '990100000000',
@@ -328,10 +344,19 @@ export const DEMO_LOGINS: DemoLogin[] = [
   },
   {
     username: 'admin',
+    role: 'admin',
     displayName: '陈管理',
     phone: '13800000010',
     territoryCode: '990100000000',
     description: '系统管理员（全市）',
+  },
+  {
+    username: 'housingHandler',
+    role: 'handler',
+    displayName: '韩住建',
+    phone: '13800000011',
+    unitCode: 'U-DEPT-990101-ZJW',
+    description: '明德区住建委承办人（吹哨报到的第二个部门）',
   },
 ];
 
@@ -368,7 +393,7 @@ export async function seedDemo(deps: Deps): Promise<{ territories: number; units
       await tx.insert(roleAssignments).values({
         id: randomUUID(),
         userId,
-        role: login.username,
+        role: login.role,
         territoryId: login.territoryCode ? (byCode.get(login.territoryCode) ?? null) : null,
         unitId: login.unitCode ? (unitByCode.get(login.unitCode) ?? null) : null,
         createdAt: now,
@@ -380,6 +405,16 @@ export async function seedDemo(deps: Deps): Promise<{ territories: number; units
     await seedDemoAppeals(tx, deps, city, {
       userIdOf: (username) => stableId(`user:${username}`),
       appealIdOf: (key) => stableId(`appeal:${key}`),
+    });
+    await seedDemoWhistles(tx, deps, {
+      userIdOf: (username) => stableId(`user:${username}`),
+      appealIdOf: (key) => stableId(`appeal:${key}`),
+      unitIdOf: (code) => unitByCode.get(code)!,
+      territoryIdOf: (code) => byCode.get(code)!,
+    });
+    await seedDemoStewards(tx, deps, city, {
+      userIdOf: (username) => stableId(`user:${username}`),
+      postIdOf: (key) => stableId(`stewardPost:${key}`),
     });
     await recordAudit(tx, deps, null, null, {
       action: 'seed.demo',

@@ -74,17 +74,20 @@ export interface WhistleContext {
   withdrawingLead?: boolean;
 }
 
-/** Effects the whistle service runs in the same transaction as the state change. */
+/**
+ * Effects the whistle service runs in the same transaction as the state change. The appeal a whistle
+ * came from is never written to (its page lists its whistles instead), so no effect touches it.
+ */
 export type WhistleEffect =
-  | { type: 'notifySummoned' }
+  /** Tell every summoned unit that is not withdrawn (what happened is `kind`). */
+  | { type: 'notifySummoned'; kind: WhistleNotificationKind }
   | { type: 'notifyWhistler'; kind: WhistleNotificationKind }
   | { type: 'notifyLead'; kind: WhistleNotificationKind }
   | { type: 'notifyDistrict'; kind: WhistleNotificationKind }
   | { type: 'notifyLevel'; kind: WhistleNotificationKind }
   | { type: 'startCheckInClocks' }
   | { type: 'stopCheckInClock' }
-  | { type: 'stopAllClocks' }
-  | { type: 'noteOnAppeal' };
+  | { type: 'stopAllClocks' };
 
 export const WHISTLE_NOTIFICATION_KINDS = [
   'summoned',
@@ -108,7 +111,10 @@ const keepsLead = (ctx: WhistleContext) =>
 
 const open = (state: 'summoning' | 'handling') =>
   ({
-    summonMore: { to: state, effects: [{ type: 'startCheckInClocks' }, { type: 'notifySummoned' }] },
+    summonMore: {
+      to: state,
+      effects: [{ type: 'startCheckInClocks' }, { type: 'notifySummoned', kind: 'summoned' }],
+    },
     withdrawSummons: {
       to: state,
       guard: keepsLead,
@@ -116,7 +122,7 @@ const open = (state: 'summoning' | 'handling') =>
     },
     changeLead: {
       to: (ctx: WhistleContext) => (ctx.newLeadCheckedIn ? 'handling' : 'summoning'),
-      effects: [{ type: 'notifySummoned' }],
+      effects: [{ type: 'notifySummoned', kind: 'leadChanged' }],
     },
     markMissed: {
       to: state,
@@ -129,7 +135,7 @@ const open = (state: 'summoning' | 'handling') =>
     addNote: { to: state },
     cancel: {
       to: 'cancelled',
-      effects: [{ type: 'stopAllClocks' }, { type: 'notifySummoned' }, { type: 'noteOnAppeal' }],
+      effects: [{ type: 'stopAllClocks' }, { type: 'notifySummoned', kind: 'cancelled' }],
     },
   }) as const;
 
@@ -167,9 +173,8 @@ export const WHISTLE_TRANSITIONS: TransitionTable<
       to: 'closed',
       effects: [
         { type: 'stopAllClocks' },
-        { type: 'notifySummoned' },
+        { type: 'notifySummoned', kind: 'confirmed' },
         { type: 'notifyWhistler', kind: 'confirmed' },
-        { type: 'noteOnAppeal' },
       ],
     },
     sendBack: { to: 'handling', effects: [{ type: 'notifyLead', kind: 'sentBack' }] },
@@ -272,6 +277,10 @@ export type StewardLevel = (typeof STEWARD_LEVELS)[number];
 
 /** A steward must answer an appeal in their part of the territory within this many hours. */
 export const STEWARD_ANSWER_HOURS = 24;
+
+/** Notifications of the steward chain: a steward is asked to answer an appeal in their part. */
+export const STEWARD_NOTIFICATION_KINDS = ['stewardAsked'] as const;
+export type StewardNotificationKind = (typeof STEWARD_NOTIFICATION_KINDS)[number];
 
 export const STEWARD_CASE_STATES = ['waiting', 'answered', 'lapsed'] as const;
 export type StewardCaseState = (typeof STEWARD_CASE_STATES)[number];

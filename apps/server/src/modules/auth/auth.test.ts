@@ -32,7 +32,7 @@ describe('login', () => {
     expect(cookie?.sameSite).toBe('Lax');
     expect(cookie?.secure).toBeFalsy();
     const body = response.json();
-    expect(body.nav).toEqual(['home', 'appeals', 'territories', 'units', 'account']);
+    expect(body.nav).toEqual(['home', 'appeals', 'whistleBoard', 'territories', 'units', 'account']);
     expect(body.assignments[0]).toMatchObject({
       role: 'dispatcher',
       scope: { kind: 'territory', name: '和平街道' },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type AppealNotificationKind } from '@huizhi/domain';
+import { AppError } from '@huizhi/domain';
 import type { TNotification } from '@huizhi/contracts';
 import type { ActorContext, DbOrTx, Deps } from '../../context.ts';
 import {
@@ -15,7 +15,8 @@ import {
 
 /** What one notification says, for every recipient alike. */
 export interface NotificationInput {
-  kind: AppealNotificationKind;
+  /** Any kind the notification contract lists (appeals, the steward chain, …). */
+  kind: TNotification['kind'];
   orderKind: string | null;
   orderId: string | null;
   /** Display data: the record's number and excerpt, who acted, the deadline. */

@@ -58,6 +58,7 @@ describe('creating users', () => {
       'home',
       'appeals',
       'appealIntake',
+      'whistleBoard',
       'territories',
       'units',
       'account',

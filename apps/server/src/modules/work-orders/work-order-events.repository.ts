@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../context.ts';
 import { workOrderEvents } from '../../db/schema.ts';
 
-export type WorkOrderKindName = 'appeal' | 'whistle' | 'serviceOrder';
+export type WorkOrderKindName = 'appeal' | 'whistle' | 'whistleSummons' | 'serviceOrder' | 'stewardCase';
 
 export interface NewWorkOrderEvent {
   type: string;
