@@ -41,6 +41,8 @@ import { appealActionsRoutes } from './modules/appeals/appeal-actions.routes.ts'
 import { appealsRoutes } from './modules/appeals/appeals.routes.ts';
 import { reviewLinkRoutes } from './modules/appeals/review-link.routes.ts';
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
+import { whistleRoutes } from './modules/whistles/whistles.routes.ts';
+import { stewardCaseRoutes, stewardPostRoutes } from './modules/stewards/stewards.routes.ts';
 
 export interface BuildAppOptions {
   /** pino options or false; tests pass false. */
@@ -131,6 +133,9 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
         await secured.register(appealsRoutes, { prefix: '/appeals', deps });
         await secured.register(appealActionsRoutes, { prefix: '/appeals', deps });
         await secured.register(notificationRoutes, { prefix: '/notifications', deps });
+        await secured.register(whistleRoutes, { prefix: '/whistles', deps });
+        await secured.register(stewardPostRoutes, { prefix: '/steward-posts', deps });
+        await secured.register(stewardCaseRoutes, { prefix: '/steward-cases', deps });
       });
     },
     { prefix: '/api/v1' },

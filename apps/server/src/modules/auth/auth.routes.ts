@@ -8,6 +8,7 @@ import {
   setSessionCookie,
 } from '../../plugins/auth.ts';
 import { errorResponses, typed, type ModuleOptions } from '../route-helpers.ts';
+import { isSteward } from '../stewards/stewards.service.ts';
 import { login, logout, presentMe, setLocale } from './auth.service.ts';
 
 export async function authRoutes(app: FastifyInstance, { deps }: ModuleOptions) {
@@ -26,7 +27,7 @@ export async function authRoutes(app: FastifyInstance, { deps }: ModuleOptions) 
     async (request, reply) => {
       const result = await login(deps, request.body, requestInfo(request));
       setSessionCookie(deps, request, reply, result.token, result.expiresAt);
-      return presentMe(result.session);
+      return presentMe(result.session, { steward: await isSteward(deps, result.session.actor.userId) });
     },
   );
 
@@ -53,7 +54,10 @@ export async function authRoutes(app: FastifyInstance, { deps }: ModuleOptions) 
         response: { 200: ZMe, ...errorResponses },
       },
     },
-    async (request) => presentMe(await requireSession(deps, request)),
+    async (request) => {
+      const session = await requireSession(deps, request);
+      return presentMe(session, { steward: await isSteward(deps, session.actor.userId) });
+    },
   );
 
   api.put(

@@ -178,8 +178,11 @@ export async function setLocale(deps: Deps, session: SessionInfo, locale: TLocal
   evictSession(deps, session.tokenHash);
 }
 
-/** Presents the signed-in person: who they are, their roles, what they may do, their menu. */
-export function presentMe(session: SessionInfo): TMe {
+/**
+ * Presents the signed-in person: who they are, their roles, what they may do, their menu. `steward`:
+ * the person is named steward of some post (院长长制), which adds the steward tasks to the menu.
+ */
+export function presentMe(session: SessionInfo, facts: { steward?: boolean } = {}): TMe {
   const { actor } = session;
   return {
     user: {
@@ -193,7 +196,7 @@ export function presentMe(session: SessionInfo): TMe {
       scope: { kind: a.scope.kind, id: a.scopeId, name: a.scopeName },
     })),
     permissions: grantedActions(actor),
-    nav: navFor(actor),
+    nav: navFor(actor, facts),
     csrfToken: session.csrfToken,
   };
 }
