@@ -10,7 +10,7 @@ import { territories, units } from './db/schema.ts';
 import { createUserAsOperator } from './modules/users/users.service.ts';
 import { registerTerritoryCommands } from './modules/territories/territory-import.cli.ts';
 import { registerAppealImportCommands } from './modules/appeal-imports/appeal-import.cli.ts';
-import { sweepDeadlines } from './jobs/sla-sweeper.ts';
+import { sweepAll } from './jobs/sweep-all.ts';
 import { isDatabaseEmpty, seedDemo } from './seed/demo.ts';
 import { openConfiguredDatabase, serve } from './server.ts';
 
@@ -150,11 +150,17 @@ program
 
 program
   .command('sweep')
-  .description('mark due deadline warnings and overdue clocks once (for cron; the server sweeps by itself)')
+  .description(
+    'run the periodic jobs once: deadline warnings and overdue clocks, missed whistle check-ins, the steward chain (for cron; the server runs them by itself)',
+  )
   .action(async () =>
     withDatabase(async (deps) => {
-      const result = await sweepDeadlines(deps);
-      say(`Deadline sweep: ${result.warned} warned, ${result.overdue} overdue (${result.batches} batches).`);
+      const { deadlines, whistles, stewards } = await sweepAll(deps);
+      say(
+        `Deadline sweep: ${deadlines.warned} warned, ${deadlines.overdue} overdue (${deadlines.batches} batches).`,
+      );
+      say(`Whistle check-ins: ${whistles.missed} missed.`);
+      say(`Steward chain: ${stewards.asked} asked, ${stewards.movedUp} moved up, ${stewards.lapsed} lapsed.`);
     }),
   );
 

@@ -12,7 +12,7 @@ import { runMigrations } from './db/migrate.ts';
 import { auditLog } from './db/schema.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from './seed/demo.ts';
 import { ensureReferenceData } from './seed/reference.ts';
-import { startSweeper } from './jobs/sla-sweeper.ts';
+import { startSweeper, sweptAnything } from './jobs/sweep-all.ts';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -100,9 +100,9 @@ export async function serve(config: Config): Promise<void> {
     stopSweeper = startSweeper(
       deps,
       config.sweepSeconds,
-      (err) => app.log.error({ err }, 'deadline sweep failed'),
+      (err) => app.log.error({ err }, 'sweep failed'),
       (result) => {
-        if (result.warned + result.overdue > 0) app.log.info(result, 'deadline sweep');
+        if (sweptAnything(result)) app.log.info(result, 'sweep');
       },
     );
   }

@@ -184,26 +184,3 @@ export async function sweepDeadlines(deps: Deps, options: SweepOptions = {}): Pr
     if (claimed === 0) return result;
   }
 }
-
-/** Runs the sweeper every `seconds` (never two runs at once in this process); returns a stop function. */
-export function startSweeper(
-  deps: Deps,
-  seconds: number,
-  onError: (error: unknown) => void,
-  onSwept: (result: SweepResult) => void = () => undefined,
-): () => Promise<void> {
-  let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sweepDeadlines(deps)
-      .then(onSwept, onError)
-      .finally(() => {
-        running = null;
-      });
-  }, seconds * 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
-}
