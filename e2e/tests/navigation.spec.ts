@@ -8,9 +8,10 @@ test('dispatcher sees their menu in Chinese, then in English, and the choice is 
   await login(page, 'dispatcher');
   await switchLocale(page, 'zh-CN');
 
-  expect(await navKeys(page)).toEqual(['home', 'appeals', 'territories', 'units', 'account']);
+  expect(await navKeys(page)).toEqual(['home', 'appeals', 'whistleBoard', 'territories', 'units', 'account']);
   await expect(page.getByTestId('nav-home')).toHaveText('工作台');
   await expect(page.getByTestId('nav-appeals')).toHaveText('诉求工单');
+  await expect(page.getByTestId('nav-whistleBoard')).toHaveText('吹哨调度');
   await expect(page.getByTestId('nav-territories')).toHaveText('辖区');
   await expect(page.getByTestId('nav-units')).toHaveText('承办单位');
   await expect(page.getByTestId('nav-account')).toHaveText('我的账户');
@@ -24,10 +25,11 @@ test('dispatcher sees their menu in Chinese, then in English, and the choice is 
   await expect(page.getByTestId('nav-territories')).toHaveText('Territories');
   await expect(page.getByTestId('nav-home')).toHaveText('Home');
   await expect(page.getByTestId('nav-appeals')).toHaveText('Appeals');
+  await expect(page.getByTestId('nav-whistleBoard')).toHaveText('Whistles');
   await expect(page.getByTestId('nav-units')).toHaveText('Handling units');
   await expect(page.getByTestId('app-name')).toHaveText('Huizhi');
   await expect(page.getByTestId('user-roles')).toContainText('Dispatcher');
-  expect(await navKeys(page)).toEqual(['home', 'appeals', 'territories', 'units', 'account']);
+  expect(await navKeys(page)).toEqual(['home', 'appeals', 'whistleBoard', 'territories', 'units', 'account']);
   await saveScreenshot(page, 'dispatcher-home-en');
 
   // The language was saved to the account: a fresh browser signs in in English.

@@ -62,6 +62,23 @@ const AppealImportPage = lazy(() =>
 const CategoriesPage = lazy(() =>
   import('./pages/categories-page').then((module) => ({ default: module.CategoriesPage })),
 );
+// 院长长制: the street's steward roll, and the tasks of a person named steward.
+const StewardsPage = lazy(() =>
+  import('./pages/stewards-page').then((module) => ({ default: module.StewardsPage })),
+);
+const StewardTasksPage = lazy(() =>
+  import('./pages/steward-tasks-page').then((module) => ({ default: module.StewardTasksPage })),
+);
+// 吹哨报到: the street's board, the department's inbox, one whistle.
+const WhistleBoardPage = lazy(() =>
+  import('./pages/whistle-board-page').then((module) => ({ default: module.WhistleBoardPage })),
+);
+const WhistleInboxPage = lazy(() =>
+  import('./pages/whistle-inbox-page').then((module) => ({ default: module.WhistleInboxPage })),
+);
+const WhistlePage = lazy(() =>
+  import('./pages/whistle-page').then((module) => ({ default: module.WhistlePage })),
+);
 
 function PageSpinner() {
   return (
@@ -98,7 +115,8 @@ const FONT_FAMILY = [
   'sans-serif',
 ].join(', ');
 
-function page(navKey: NavKey, element: ReactNode) {
+/** A page behind its navigation entry; with several keys, any one of them opens it. */
+function page(navKey: NavKey | readonly NavKey[], element: ReactNode) {
   return (
     <RequireNav navKey={navKey}>
       <Suspense fallback={<PageSpinner />}>{element}</Suspense>
@@ -156,6 +174,13 @@ export function App() {
                 <Route path="appeals" element={page('appeals', <AppealsPage />)} />
                 <Route path="appeals/:id" element={page('appeals', <AppealPage />)} />
                 <Route path="intake" element={page('appealIntake', <IntakePage />)} />
+                <Route path="whistles" element={page('whistleBoard', <WhistleBoardPage />)} />
+                {/* The whistler comes from the board, a summoned department from its inbox. */}
+                <Route
+                  path="whistles/:id"
+                  element={page(['whistleBoard', 'whistleInbox'], <WhistlePage />)}
+                />
+                <Route path="whistle-inbox" element={page('whistleInbox', <WhistleInboxPage />)} />
                 <Route path="territories" element={page('territories', <TerritoriesPage />)} />
                 <Route path="grids/:id" element={page('territories', <GridPage />)} />
                 <Route path="territory-import" element={page('territoryImport', <TerritoryImportPage />)} />
@@ -167,6 +192,8 @@ export function App() {
                 <Route path="patrol/new" element={page('appealIntake', <PortalNewPage mode="patrol" />)} />
                 <Route path="appeal-imports" element={page('appealImport', <AppealImportPage />)} />
                 <Route path="categories" element={page('categories', <CategoriesPage />)} />
+                <Route path="stewards" element={page('stewards', <StewardsPage />)} />
+                <Route path="steward-tasks" element={page('stewardTasks', <StewardTasksPage />)} />
                 <Route path="users" element={page('users', <UsersPage />)} />
                 <Route path="audit" element={page('audit', <AuditPage />)} />
                 <Route path="account" element={page('account', <AccountPage />)} />

@@ -207,3 +207,277 @@ describe('navFor', () => {
     }
   });
 });
+
+describe('whistles (吹哨报到)', () => {
+  // Grids G1 and G2 in community K1; a district government path D2 beside D1.
+  const G1 = '/c/d1/s1/k1/g1/';
+  const G2 = '/c/d1/s1/k1/g2/';
+  const D2 = '/c/d2/';
+  const whistle = (territoryPath: string, unitIds: string[] = [], blowerUnitId: string | null = null) =>
+    ({ kind: 'whistle', territoryPath, unitIds, blowerUnitId }) as const;
+  const gridWorker: Actor = {
+    userId: 'g',
+    assignments: [{ role: 'gridWorker', scope: { kind: 'territory', territoryId: 'g1', path: G1 } }],
+  };
+  const cityAssessor: Actor = {
+    userId: 'a',
+    assignments: [{ role: 'assessor', scope: { kind: 'territory', territoryId: 'c', path: C } }],
+  };
+  const cityOperator: Actor = {
+    userId: 'o',
+    assignments: [{ role: 'operator', scope: { kind: 'territory', territoryId: 'c', path: C } }],
+  };
+  // The lead of street S1's office (街道办事处): a unit serving the street.
+  const streetOfficeLead: Actor = {
+    userId: 'l',
+    assignments: [{ role: 'unitLead', scope: { kind: 'unit', unitId: 'office1', territoryPath: S1 } }],
+  };
+
+  it.each([
+    // A department's handler (unitA serves the whole district D1).
+    [
+      'handler reads a whistle summoning its unit',
+      handler,
+      'whistle.read',
+      whistle(K1, ['unitA', 'unitB']),
+      true,
+    ],
+    [
+      'handler responds to a whistle summoning its unit',
+      handler,
+      'whistle.respond',
+      whistle(K1, ['unitA']),
+      true,
+    ],
+    [
+      'handler reads a summons to its unit outside its area',
+      handler,
+      'whistle.read',
+      whistle(D2, ['unitA']),
+      true,
+    ],
+    ['handler reads a whistle its unit blew', handler, 'whistle.read', whistle(K1, ['unitB'], 'unitA'), true],
+    [
+      'handler responds to a whistle its unit blew',
+      handler,
+      'whistle.respond',
+      whistle(K1, ['unitB'], 'unitA'),
+      true,
+    ],
+    [
+      'handler does not read another unit’s whistle in its district',
+      handler,
+      'whistle.read',
+      whistle(K1, ['unitB']),
+      false,
+    ],
+    [
+      'handler does not respond to another unit’s whistle in its district',
+      handler,
+      'whistle.respond',
+      whistle(K1, ['unitB']),
+      false,
+    ],
+    [
+      'handler does not respond to a whistle summoning nobody',
+      handler,
+      'whistle.respond',
+      whistle(D1),
+      false,
+    ],
+    ['handler does not blow whistles', handler, 'whistle.blow', whistle(K1), false],
+    [
+      'handler does not configure check-in limits',
+      handler,
+      'whistle.configure',
+      whistle(K1, ['unitA']),
+      false,
+    ],
+    // A street dispatcher (the street's 吹哨 desk).
+    ['street dispatcher blows in its street', street1Dispatcher, 'whistle.blow', whistle(K1), true],
+    ['street dispatcher blows at the street itself', street1Dispatcher, 'whistle.blow', whistle(S1), true],
+    [
+      'street dispatcher reads whistles in its street',
+      street1Dispatcher,
+      'whistle.read',
+      whistle(G1, ['unitB']),
+      true,
+    ],
+    [
+      'street dispatcher does not blow in a sibling street',
+      street1Dispatcher,
+      'whistle.blow',
+      whistle(S2),
+      false,
+    ],
+    [
+      'street dispatcher does not read a sibling street’s whistles',
+      street1Dispatcher,
+      'whistle.read',
+      whistle(S2, ['unitA']),
+      false,
+    ],
+    [
+      'street dispatcher does not blow at district level',
+      street1Dispatcher,
+      'whistle.blow',
+      whistle(D1),
+      false,
+    ],
+    [
+      'street dispatcher does not respond',
+      street1Dispatcher,
+      'whistle.respond',
+      whistle(K1, ['unitA']),
+      false,
+    ],
+    // A grid worker blows inside its grid only (小事不出网格).
+    ['grid worker blows in its grid', gridWorker, 'whistle.blow', whistle(G1), true],
+    ['grid worker reads in its grid', gridWorker, 'whistle.read', whistle(G1, ['unitA']), true],
+    ['grid worker does not blow in a neighbouring grid', gridWorker, 'whistle.blow', whistle(G2), false],
+    ['grid worker does not blow at its community', gridWorker, 'whistle.blow', whistle(K1), false],
+    ['grid worker does not read a neighbouring grid', gridWorker, 'whistle.read', whistle(G2), false],
+    ['grid worker does not respond', gridWorker, 'whistle.respond', whistle(G1), false],
+    // Assessors and operators read city-wide and change nothing.
+    ['assessor reads any whistle in the city', cityAssessor, 'whistle.read', whistle(D2, ['unitZ']), true],
+    ['assessor reads a grid’s whistle', cityAssessor, 'whistle.read', whistle(G1), true],
+    ['assessor does not blow', cityAssessor, 'whistle.blow', whistle(G1), false],
+    ['assessor does not respond', cityAssessor, 'whistle.respond', whistle(G1, ['unitA']), false],
+    ['operator reads any whistle in the city', cityOperator, 'whistle.read', whistle(G2), true],
+    ['operator does not blow', cityOperator, 'whistle.blow', whistle(G2), false],
+    // The street office's lead: blows over its street, reads what its office blew or was summoned to.
+    ['street office lead blows in its street', streetOfficeLead, 'whistle.blow', whistle(G1), true],
+    [
+      'street office lead does not blow in another street',
+      streetOfficeLead,
+      'whistle.blow',
+      whistle(S2),
+      false,
+    ],
+    [
+      'street office lead reads a whistle its office blew',
+      streetOfficeLead,
+      'whistle.read',
+      whistle(K1, ['unitA'], 'office1'),
+      true,
+    ],
+    [
+      'street office lead responds when its office is summoned',
+      streetOfficeLead,
+      'whistle.respond',
+      whistle(S2, ['office1']),
+      true,
+    ],
+    [
+      'street office lead does not read others’ whistles by area',
+      streetOfficeLead,
+      'whistle.read',
+      whistle(K1, ['unitA']),
+      false,
+    ],
+    [
+      'street office lead does not respond by area',
+      streetOfficeLead,
+      'whistle.respond',
+      whistle(K1, ['unitA']),
+      false,
+    ],
+    [
+      'street office lead does not configure',
+      streetOfficeLead,
+      'whistle.configure',
+      whistle(K1, [], 'office1'),
+      false,
+    ],
+    ['city admin configures', cityAdmin, 'whistle.configure', whistle(K1), true],
+  ] as const)('%s', (_name, actor, action, subject, expected) => {
+    expect(can(actor, action, subject)).toBe(expected);
+  });
+
+  it('filters a unit’s whistle reads and responses by its unit, never by the area it serves', () => {
+    for (const action of ['whistle.read', 'whistle.respond'] as const) {
+      expect(scopeFilter(handler, action)).toEqual({ territoryPaths: [], unitIds: ['unitA'] });
+      expect(scopeFilter(streetOfficeLead, action)).toEqual({ territoryPaths: [], unitIds: ['office1'] });
+    }
+    // Blowing is over the office's area (the service also checks that the unit is a street or community office).
+    expect(scopeFilter(streetOfficeLead, 'whistle.blow')).toEqual({ territoryPaths: [S1], unitIds: [] });
+  });
+
+  it('filters territory roles by their subtree and gives them nothing to respond to', () => {
+    expect(scopeFilter(street1Dispatcher, 'whistle.read')).toEqual({ territoryPaths: [S1], unitIds: [] });
+    expect(scopeFilter(street1Dispatcher, 'whistle.blow')).toEqual({ territoryPaths: [S1], unitIds: [] });
+    expect(scopeFilter(street1Dispatcher, 'whistle.respond')).toEqual({ territoryPaths: [], unitIds: [] });
+    expect(scopeFilter(gridWorker, 'whistle.blow')).toEqual({ territoryPaths: [G1], unitIds: [] });
+    expect(scopeFilter(cityAssessor, 'whistle.read')).toEqual({ territoryPaths: [C], unitIds: [] });
+    expect(scopeFilter(cityAssessor, 'whistle.respond')).toEqual({ territoryPaths: [], unitIds: [] });
+  });
+
+  it('lets only administrators set the check-in limits', () => {
+    const configurers = ROLES.filter((role) =>
+      grantedActions({
+        userId: 'r',
+        assignments: [{ role, scope: { kind: 'territory', territoryId: 'c', path: C } }],
+      }).includes('whistle.configure'),
+    );
+    expect(configurers).toEqual(['admin']);
+  });
+
+  it('gives residents no whistle action, even over their own records', () => {
+    expect(can(resident, 'whistle.read', whistle(K1))).toBe(false);
+    expect(grantedActions(resident).filter((action) => action.startsWith('whistle.'))).toEqual([]);
+  });
+
+  it('shows the board to whistlers and the inbox to summoned units', () => {
+    expect(navFor(handler)).toContain('whistleInbox');
+    expect(navFor(handler)).not.toContain('whistleBoard');
+    expect(navFor(gridWorker)).toContain('whistleBoard');
+    expect(navFor(gridWorker)).not.toContain('whistleInbox');
+    expect(navFor(streetOfficeLead)).toEqual(
+      expect.arrayContaining(['whistleBoard', 'whistleInbox', 'stewards']),
+    );
+    expect(navFor(cityAssessor)).not.toContain('whistleBoard');
+  });
+});
+
+describe('the steward chain (院长长制)', () => {
+  const streetOfficeLead: Actor = {
+    userId: 'l',
+    assignments: [{ role: 'unitLead', scope: { kind: 'unit', unitId: 'office1', territoryPath: S1 } }],
+  };
+  it.each([
+    ['manages stewards of its street', S1, true],
+    ['manages stewards of a community in its street', K1, true],
+    ['manages stewards of a grid in its street', '/c/d1/s1/k1/g1/', true],
+    ['does not manage a sibling street', S2, false],
+    ['does not manage the district', D1, false],
+  ] as const)('a street office’s lead %s', (_name, path, expected) => {
+    expect(can(streetOfficeLead, 'steward.manage', territory(path))).toBe(expected);
+  });
+  it('is managed by unit leads and admins only', () => {
+    const managers = ROLES.filter((role) =>
+      grantedActions({
+        userId: 'r',
+        assignments: [{ role, scope: { kind: 'territory', territoryId: 'c', path: C } }],
+      }).includes('steward.manage'),
+    );
+    expect(managers).toEqual(['unitLead', 'admin']);
+    expect(can(street1Dispatcher, 'steward.manage', territory(K1))).toBe(false);
+    expect(can(handler, 'steward.manage', territory(K1))).toBe(false);
+  });
+  it('lists the stewards page for a unit lead, and the task list only for named stewards', () => {
+    // The demo's courtyard steward is a party member of the community.
+    const partyMember: Actor = {
+      userId: 'p',
+      assignments: [{ role: 'partyMember', scope: { kind: 'territory', territoryId: 'k1', path: K1 } }],
+    };
+    expect(navFor(streetOfficeLead)).toContain('stewards');
+    expect(navFor(streetOfficeLead)).not.toContain('stewardTasks');
+    expect(navFor(partyMember)).not.toContain('stewardTasks');
+    expect(navFor(partyMember, { steward: true })).toEqual([
+      'home',
+      'stewardTasks',
+      'territories',
+      'account',
+    ]);
+  });
+});

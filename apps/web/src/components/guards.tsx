@@ -15,9 +15,19 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   return children;
 }
 
-/** Renders a page only when the person's navigation includes it; otherwise a "no permission" result. */
-export function RequireNav({ navKey, children }: { navKey: NavKey; children: ReactNode }) {
+/**
+ * Renders a page only when the person's navigation includes it (any one of several keys, for a page
+ * reached from more than one entry); otherwise a "no permission" result.
+ */
+export function RequireNav({
+  navKey,
+  children,
+}: {
+  navKey: NavKey | readonly NavKey[];
+  children: ReactNode;
+}) {
   const { me } = useMe();
-  if (!me?.nav.includes(navKey)) return <NoPermission />;
+  const keys: readonly NavKey[] = typeof navKey === 'string' ? [navKey] : navKey;
+  if (!keys.some((key) => me?.nav.includes(key))) return <NoPermission />;
   return children;
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import { App as AntApp, Badge, Button, Empty, List, Popover, Spin, Typography } from 'antd';
+import { App as AntApp, Badge, Button, Empty, List, Popover, Spin, Tag, Typography } from 'antd';
 import { BellOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { TNotification } from '@huizhi/contracts';
@@ -20,7 +20,8 @@ function text(value: unknown): string | null {
 
 /**
  * The bell in the header: the number of unread notifications (new dispatch, warning, overdue,
- * returned, urged, …), polled every 30 s; its list links each one to its appeal and marks it read.
+ * returned, urged, summoned by a whistle, a steward asked, …), polled every 30 s; its list links each
+ * one to its appeal, whistle or steward task and marks it read.
  */
 export function NotificationBell() {
   const { t } = useTranslation();
@@ -38,6 +39,11 @@ export function NotificationBell() {
   });
   const unread = list.data?.unreadCount ?? 0;
   const n = m.appeals.notifications;
+  // Every kind the contract lists has a label: the appeals', the whistles' and the steward chain's.
+  const kindLabels: Record<TNotification['kind'], string> = {
+    ...n.kinds,
+    ...m.whistles.notifications.kinds,
+  };
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: NOTIFICATIONS_QUERY_KEY });
 
@@ -52,6 +58,8 @@ export function NotificationBell() {
       void refresh();
     }
     if (item.orderKind === 'appeal' && item.orderId) void navigate(`/appeals/${item.orderId}`);
+    else if (item.orderKind === 'whistle' && item.orderId) void navigate(`/whistles/${item.orderId}`);
+    else if (item.kind === 'stewardAsked') void navigate('/steward-tasks');
   };
 
   const readAll = async () => {
@@ -90,9 +98,19 @@ export function NotificationBell() {
           dataSource={list.data?.items ?? []}
           renderItem={(item) => {
             const number = text(item.data.number);
-            const excerpt = text(item.data.excerpt);
+            // A whistle's notification names its matter (title) and the unit concerned.
+            const excerpt = text(item.data.excerpt) ?? text(item.data.title);
+            const unitName = text(item.data.unitName);
             const actorName = text(item.data.actorName);
             const due = text(item.data.replyDueAt);
+            const checkInDue = item.kind === 'summoned' ? text(item.data.checkInDueAt) : null;
+            // A late check-in is marked; an escalation names the level the matter moved to.
+            const isLate = item.kind === 'checkedIn' && item.data.late === true;
+            const level = item.kind === 'escalated' ? text(item.data.level) : null;
+            const levelName =
+              level !== null && Object.hasOwn(m.whistles.levels, level)
+                ? m.whistles.levels[level as keyof typeof m.whistles.levels]
+                : null;
             return (
               <List.Item
                 className={item.readAt ? 'notification-item' : 'notification-item notification-unread'}
@@ -110,15 +128,28 @@ export function NotificationBell() {
                   <div className="notification-title">
                     {item.readAt ? null : <Badge status="processing" />}
                     <Typography.Text strong className={`notification-kind notification-kind-${item.kind}`}>
-                      {n.kinds[item.kind]}
+                      {kindLabels[item.kind]}
                     </Typography.Text>
                     {number ? <span className="mono notification-number">{number}</span> : null}
+                    {isLate ? (
+                      <Tag color="warning" className="notification-late">
+                        {m.whistles.status.late}
+                      </Tag>
+                    ) : null}
                   </div>
                   {excerpt ? <div className="notification-excerpt">{excerpt}</div> : null}
+                  {unitName || levelName ? (
+                    <div className="notification-excerpt">
+                      {unitName ?? t('whistles.notifications.escalatedTo', { level: levelName })}
+                    </div>
+                  ) : null}
                   <div className="notification-meta muted">
                     {formatDateTime(item.createdAt, locale)}
                     {actorName ? ` · ${t('appeals.notifications.by', { name: actorName })}` : ''}
                     {due ? ` · ${t('appeals.notifications.due', { time: formatDateTime(due, locale) })}` : ''}
+                    {checkInDue
+                      ? ` · ${t('whistles.notifications.checkInDue', { time: formatDateTime(checkInDue, locale) })}`
+                      : ''}
                   </div>
                 </div>
               </List.Item>

@@ -74,7 +74,9 @@ export function AppLayout() {
   const screens = Grid.useBreakpoint();
   const [collapsed, setCollapsed] = useState(() => window.innerWidth < LG_BREAKPOINT);
   const [isNarrow, setIsNarrow] = useState(() => window.innerWidth < LG_BREAKPOINT);
-  const selected = navKeyOfPath(location.pathname);
+  const pathKey = navKeyOfPath(location.pathname);
+  // A summoned department opens a whistle from its inbox, not from the board it does not have.
+  const selected = pathKey === 'whistleBoard' && !me.nav.includes(pathKey) ? 'whistleInbox' : pathKey;
   const roles = distinctRoles(me.assignments);
 
   const menuItems = me.nav.map((key) => ({

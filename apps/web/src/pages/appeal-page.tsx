@@ -46,6 +46,7 @@ import {
 } from '../components/appeal-labels';
 import { AppealActions, type ActionRequest } from '../components/appeal-actions';
 import { AppealTimeline } from '../components/appeal-timeline';
+import { AppealBlowButton, AppealWhistlesCard } from '../components/appeal-whistles';
 import { NOTIFICATIONS_QUERY_KEY } from '../components/notification-bell';
 import type { MapArea } from '../components/territory-map';
 
@@ -560,9 +561,12 @@ export function AppealPage() {
           </Space>
         }
         extra={
-          <Button icon={<ArrowLeftOutlined />} onClick={() => void navigate('/appeals')}>
-            {d.back}
-          </Button>
+          <Space wrap>
+            <AppealBlowButton appeal={appeal} />
+            <Button icon={<ArrowLeftOutlined />} onClick={() => void navigate('/appeals')}>
+              {d.back}
+            </Button>
+          </Space>
         }
       />
       {appeal.extensionRequestedUntil ? (
@@ -634,6 +638,7 @@ export function AppealPage() {
           <Card className="section-card" size="small" title={d.assignments}>
             <Assignments appeal={appeal} />
           </Card>
+          <AppealWhistlesCard appeal={appeal} />
           <AppellantBlock appeal={appeal} />
           <AppealLocation appeal={appeal} />
           {isDispatcher ? (
