@@ -9,6 +9,7 @@ import {
 import type {
   TBlowWhistle,
   TCheckInLimits,
+  TUnitList,
   TWhistleDetail,
   TWhistleList,
   TWhistleListQuery,
@@ -70,6 +71,10 @@ export const whistlesApi = {
     const segment = WHISTLE_ACTION_ROUTES[action];
     if (!segment) throw new Error(`no route for the whistle action ${action}`);
     return request<TWhistleDetail>('POST', `${whistlePath(id)}/${segment}`, { body });
+  },
+  /** The units the reader may summon (a street office's lead reads only its own unit through /units). */
+  summonableUnits(query: { limit: number }, signal?: AbortSignal): Promise<TUnitList> {
+    return request<TUnitList>('GET', '/whistles/summonable-units', { query: { ...query }, signal });
   },
   checkInLimits(signal?: AbortSignal): Promise<TCheckInLimits> {
     return request<TCheckInLimits>('GET', '/whistles/check-in-limits', { signal });

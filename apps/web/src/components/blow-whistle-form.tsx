@@ -24,13 +24,12 @@ import {
   type TBlowWhistle,
 } from '@huizhi/contracts';
 import { DEFAULT_CHECK_IN_MINUTES, WHISTLE_URGENCIES, type WhistleUrgency } from '@huizhi/domain';
-import { api } from '../api';
 import { newIdempotencyKey } from '../appeals-api';
 import { useCurrentUser } from '../auth';
 import { describeError, fieldIssues } from '../errors';
 import { formatDateTime } from '../format';
 import { useLocale } from '../i18n';
-import { useBlowWhistle, useCheckInLimits } from '../whistles-api';
+import { useBlowWhistle, useCheckInLimits, whistlesApi } from '../whistles-api';
 import { useNow } from './appeal-labels';
 import { TerritorySelect } from './territory-select';
 import { useFormatMinutes } from './whistle-labels';
@@ -39,8 +38,8 @@ const UNIT_LIST_LIMIT = 500;
 const DATE_TIME_FORMAT = 'YYYY-MM-DD HH:mm:ss';
 
 /**
- * A picker of units to summon (any unit type), searched locally by name; shares the units cache with
- * the appeal forms. `exclude` hides units that may not be picked (the blower's own, those already
+ * A picker of units to summon (those the whistler may summon: /whistles/summonable-units), searched
+ * locally by name. `exclude` hides units that may not be picked (the blower's own, those already
  * summoned).
  */
 export function SummonUnitSelect({
@@ -59,8 +58,8 @@ export function SummonUnitSelect({
   const { t } = useTranslation();
   const { m } = useLocale();
   const units = useQuery({
-    queryKey: ['units', 'pick'],
-    queryFn: ({ signal }) => api.units({ limit: UNIT_LIST_LIMIT }, signal),
+    queryKey: ['units', 'summonable'],
+    queryFn: ({ signal }) => whistlesApi.summonableUnits({ limit: UNIT_LIST_LIMIT }, signal),
     staleTime: 300_000,
   });
   const options = (units.data?.items ?? [])
@@ -85,8 +84,8 @@ export function SummonUnitSelect({
 /** The unit names by id, from the shared units cache (for labels of chosen units). */
 function useUnitNames(): Map<string, string> {
   const units = useQuery({
-    queryKey: ['units', 'pick'],
-    queryFn: ({ signal }) => api.units({ limit: UNIT_LIST_LIMIT }, signal),
+    queryKey: ['units', 'summonable'],
+    queryFn: ({ signal }) => whistlesApi.summonableUnits({ limit: UNIT_LIST_LIMIT }, signal),
     staleTime: 300_000,
   });
   return useMemo(() => new Map((units.data?.items ?? []).map((unit) => [unit.id, unit.name])), [units.data]);

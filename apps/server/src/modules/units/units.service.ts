@@ -30,6 +30,23 @@ export async function listUnitsFor(deps: Deps, actor: ActorContext, query: UnitQ
   return { items: rows.map(present), total };
 }
 
+/**
+ * The units a whistler may summon: those serving an area that overlaps where the actor blows whistles
+ * (district departments, utilities, the district government, the offices of the area). A street
+ * office's lead reads only its own unit through `unit.read`, yet must pick departments to summon.
+ */
+export async function listSummonableUnitsFor(
+  deps: Deps,
+  actor: ActorContext,
+  query: UnitQuery,
+): Promise<TUnitList> {
+  const blows = scopeFilter(actor, 'whistle.blow');
+  if (blows.territoryPaths.length === 0) throw new AppError('FORBIDDEN');
+  const scope = pathOverlapsScope(territories.path, units.id, { ...blows, unitIds: [] });
+  const { rows, total } = await listUnits(deps.database.db, { ...query, scope });
+  return { items: rows.map(present), total };
+}
+
 /** Reads one unit; one outside the actor's scope is reported as not found. */
 export async function getUnitFor(deps: Deps, actor: ActorContext, id: string): Promise<TUnit> {
   const row = await findUnitById(deps.database.db, id);

@@ -12,7 +12,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppError,
-  can,
   decide,
   isLateCheckIn,
   levelAbove,
@@ -41,6 +40,7 @@ import {
   memberUnitIds,
   respondingUnitIds,
   whistleContextOf,
+  mayReadWhistle,
   whistleSubject,
   type WhistleReader,
 } from './whistle-policy.ts';
@@ -372,9 +372,9 @@ export async function performWhistleActionIn(
   const row = await lockWhistleRow(tx, id);
   if (!row) throw new AppError('NOT_FOUND');
   const summons = await listSummonsRows(tx, [id]);
-  if (!can(actor, 'whistle.read', whistleSubject(row, summons))) throw new AppError('NOT_FOUND');
-  if (SYSTEM_WHISTLE_ACTIONS.has(action)) throw new AppError('FORBIDDEN');
   const reader = await readerOf(tx, actor);
+  if (!mayReadWhistle(reader, whistleSubject(row, summons))) throw new AppError('NOT_FOUND');
+  if (SYSTEM_WHISTLE_ACTIONS.has(action)) throw new AppError('FORBIDDEN');
   if (WHISTLE_ACTION_PERMISSION[action] === 'whistle.blow' && !isWhistler(reader, row.territoryPath)) {
     throw new AppError('FORBIDDEN', 'Only the whistler’s side may do this.');
   }

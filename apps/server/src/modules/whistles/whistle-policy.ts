@@ -9,6 +9,7 @@
 import {
   allowedActions,
   can,
+  isWithinPath,
   owesPart,
   ROLE_ACTIONS,
   SYSTEM_WHISTLE_ACTIONS,
@@ -52,13 +53,39 @@ export interface WhistleReader {
 }
 
 /** The access subject of a whistle: its place, every unit ever summoned, the office that blew it. */
-export function whistleSubject(row: WhistlePolicyRow, summons: readonly SummonsPolicyRow[]): Subject {
+export function whistleSubject(
+  row: WhistlePolicyRow,
+  summons: readonly SummonsPolicyRow[],
+): Subject & { kind: 'whistle' } {
   return {
     kind: 'whistle',
     territoryPath: row.territoryPath,
     unitIds: [...new Set(summons.map((s) => s.unitId))],
     blowerUnitId: row.blowerUnitId,
   };
+}
+
+/**
+ * Unit types that supervise the whistles of their whole area: the district government, to which late and
+ * missing check-ins and escalations go, must be able to open them (not only those summoning it).
+ */
+const SUPERVISING_UNIT_TYPES: ReadonlySet<string> = new Set(['districtGovernment']);
+
+/** The areas whose whistles the reader reads as a supervising government. */
+export function supervisedPaths(reader: WhistleReader): string[] {
+  return reader.actor.assignments.flatMap((a) =>
+    a.scope.kind === 'unit' &&
+    ROLE_ACTIONS[a.role].includes('whistle.read') &&
+    SUPERVISING_UNIT_TYPES.has(reader.unitTypes.get(a.scope.unitId) ?? '')
+      ? [a.scope.territoryPath]
+      : [],
+  );
+}
+
+/** True when the reader may read the whistle: by their access, or as the supervising government of its area. */
+export function mayReadWhistle(reader: WhistleReader, subject: Subject & { kind: 'whistle' }): boolean {
+  if (can(reader.actor, 'whistle.read', subject)) return true;
+  return supervisedPaths(reader).some((path) => isWithinPath(subject.territoryPath, path));
 }
 
 /** True when one assignment lets its holder act as a whistler over the place (see the invariants). */

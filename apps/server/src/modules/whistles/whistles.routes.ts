@@ -13,6 +13,8 @@ import {
   ZReportResult,
   ZSendBackWhistle,
   ZSummonMore,
+  ZUnitList,
+  ZUnitListQuery,
   ZWhistleDetail,
   ZWhistleList,
   ZWhistleListQuery,
@@ -22,6 +24,7 @@ import {
   ZWithdrawSummons,
 } from '@huizhi/contracts';
 import { actorOf, requestInfo } from '../../plugins/auth.ts';
+import { listSummonableUnitsFor } from '../units/units.service.ts';
 import {
   errorResponses,
   idempotencyKeyOf,
@@ -158,6 +161,18 @@ export async function whistleRoutes(app: FastifyInstance, { deps }: ModuleOption
       },
     },
     async (request) => listWhistlesFor(deps, actorOf(request), request.query),
+  );
+  api.get(
+    '/summonable-units',
+    {
+      schema: {
+        tags: ['whistles'],
+        summary: 'The units a whistler may summon (serving an area overlapping where they blow whistles)',
+        querystring: ZUnitListQuery,
+        response: { 200: ZUnitList, ...errorResponses },
+      },
+    },
+    async (request) => listSummonableUnitsFor(deps, actorOf(request), request.query),
   );
   api.get(
     '/check-in-limits',

@@ -40,7 +40,13 @@ import { listAssignmentRows } from '../appeals/appeal-actions.repository.ts';
 import { locatePoint } from '../routing/locate.service.ts';
 import { appendEvents } from '../work-orders/work-order-events.repository.ts';
 import { runWhistleEffects } from './whistle-effects.ts';
-import { blowsThrough, whistleSubject, type WhistleReader } from './whistle-policy.ts';
+import {
+  blowsThrough,
+  mayReadWhistle,
+  supervisedPaths,
+  whistleSubject,
+  type WhistleReader,
+} from './whistle-policy.ts';
 import {
   ladderTerritoryIds,
   presentWhistleDetail,
@@ -98,11 +104,17 @@ export async function readerOf(db: DbOrTx, actor: Actor): Promise<WhistleReader>
   return { actor, unitTypes: new Map(units.map((u) => [u.id, u.type])) };
 }
 
-/** The reader's scope over whistles, or FORBIDDEN when they may read none. */
-function readScopeOf(actor: Actor): ScopeFilter {
+/**
+ * The reader's scope over whistles (with the areas they supervise as a district government), or
+ * FORBIDDEN when they may read none.
+ */
+async function readScopeOf(db: DbOrTx, actor: Actor): Promise<ScopeFilter> {
   const scope = scopeFilter(actor, 'whistle.read');
-  if (scope.territoryPaths.length === 0 && scope.unitIds.length === 0) throw new AppError('FORBIDDEN');
-  return scope;
+  const supervised = supervisedPaths(await readerOf(db, actor));
+  const withSupervised = { ...scope, territoryPaths: [...scope.territoryPaths, ...supervised] };
+  if (withSupervised.territoryPaths.length === 0 && scope.unitIds.length === 0)
+    throw new AppError('FORBIDDEN');
+  return withSupervised;
 }
 
 /** An appeal the actor may read (its place, for a whistle blown from it), or null. */
@@ -481,7 +493,7 @@ export async function presentWhistleFor(
   const bundle = await loadWhistleBundle(db, id);
   if (!bundle) throw new AppError('NOT_FOUND');
   const subject = whistleSubject(bundle.found.whistle, bundle.summons);
-  if (!can(actor, 'whistle.read', subject)) throw new AppError('NOT_FOUND');
+  if (!mayReadWhistle(await readerOf(db, actor), subject)) throw new AppError('NOT_FOUND');
   const fullPhone = can(actor, 'personalData.readFull', subject);
   const withPhone = bundle.summons.filter((s) => s.responsiblePhone !== null);
   if (fullPhone && withPhone.length > 0) {
@@ -542,7 +554,7 @@ export async function listWhistlesFor(
   query: TWhistleListQuery,
 ): Promise<TWhistleList> {
   const { db } = deps.database;
-  const scope = readScopeOf(actor);
+  const scope = await readScopeOf(deps.database.db, actor);
   if (query.appealId !== undefined) {
     if (!(await findReadableAppeal(db, actor, query.appealId))) throw new AppError('NOT_FOUND');
   }
@@ -584,7 +596,7 @@ export async function whistleStatsFor(
   actor: ActorContext,
   query: { from: string; to: string },
 ): Promise<TWhistleStats> {
-  const scope = readScopeOf(actor);
+  const scope = await readScopeOf(deps.database.db, actor);
   const from = new Date(query.from);
   const to = new Date(query.to);
   if (from.getTime() >= to.getTime()) {

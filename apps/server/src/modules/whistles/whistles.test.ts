@@ -13,6 +13,7 @@ import {
 } from '../../../test/harness.ts';
 import { buildUser, territoryByCode } from '../../../test/factories.ts';
 import { recordAppeal } from '../appeals/appeal-test-helpers.ts';
+import { stableId } from '../../seed/demo.ts';
 import {
   act,
   actOk,
@@ -293,6 +294,41 @@ describe('who sees a whistle', () => {
     expect(errorCode(response)).toBe('FORBIDDEN');
     // Nor act for the whistler.
     expect((await act(t, housing, both.id, 'cancel', { reason: '不需要了' })).statusCode).toBe(403);
+  });
+
+  it('lets the district government open what reaches it (its district only), without acting for anyone', async () => {
+    const mingde = await buildUser(t.deps, { role: 'unitLead', unitId: UNITS.mingdeGovernment });
+    const qingyuan = await buildUser(t.deps, { role: 'unitLead', unitId: stableId('unit:gov:990102') });
+    const district = await loginAs(t.app, mingde.username, mingde.password);
+    const otherDistrict = await loginAs(t.app, qingyuan.username, qingyuan.password);
+    // 住建委 alone is summoned: the district government is not, yet it supervises 和平街道.
+    const read = await call(t.app, district, 'GET', `/api/v1/whistles/${onlyHousing.id}`);
+    expect(read.statusCode, read.body).toBe(200);
+    expect((read.json() as TWhistleDetail).allowedActions).not.toContain('checkIn');
+    expect((await list(district, 'view=board&open=false')).items.map((w) => w.id)).toContain(onlyHousing.id);
+    expect((await call(t.app, otherDistrict, 'GET', `/api/v1/whistles/${onlyHousing.id}`)).statusCode).toBe(
+      404,
+    );
+    expect((await list(otherDistrict, 'view=board&open=false')).items).toEqual([]);
+    expect(
+      (await act(t, district, onlyHousing.id, 'check-in', checkInBody(onlyHousing, UNITS.zjw))).statusCode,
+    ).toBe(403);
+  });
+
+  it("offers a street office's lead the units it may summon: its district's departments and the utilities", async () => {
+    const response = await call(t.app, unitLead, 'GET', '/api/v1/whistles/summonable-units?limit=500');
+    expect(response.statusCode, response.body).toBe(200);
+    const ids = (response.json() as { items: { id: string }[] }).items.map((u) => u.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([UNITS.cgzf, UNITS.zjw, UNITS.mingdeGovernment, stableId('unit:water')]),
+    );
+    expect(ids).not.toContain(UNITS.qingheCgzf);
+    // Through /units the same lead reads only its own office.
+    const own = (await call(t.app, unitLead, 'GET', '/api/v1/units?limit=500')).json() as {
+      items: unknown[];
+    };
+    expect(own.items).toHaveLength(1);
+    expect((await call(t.app, handler, 'GET', '/api/v1/whistles/summonable-units')).statusCode).toBe(403);
   });
 
   it('hides 和平街道’s whistles from another street', async () => {
