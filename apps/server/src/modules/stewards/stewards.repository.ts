@@ -12,6 +12,7 @@ import {
   stewardCases,
   stewardPosts,
   territories,
+  units,
   users,
 } from '../../db/schema.ts';
 import { EXCERPT_LENGTH } from '../appeals/appeals.repository.ts';
@@ -454,4 +455,14 @@ export async function findAppealBrief(db: DbOrTx, id: string) {
     .where(eq(appeals.id, id))
     .limit(1);
   return rows[0] ?? null;
+}
+
+/** The types of units (street, community, department …) by id. */
+export async function listUnitTypes(db: DbOrTx, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: units.id, type: units.type })
+    .from(units)
+    .where(inArray(units.id, [...ids]));
+  return new Map(rows.map((row) => [row.id, row.type]));
 }

@@ -69,6 +69,7 @@ import {
   postStreet,
   updatePost,
   type StewardCaseRecord,
+  listUnitTypes,
   type StewardCaseRow,
   type StewardPostRecord,
   type StewardPostRow,
@@ -89,6 +90,26 @@ function validation(path: string, message: string): AppError {
 
 function streetSubject(post: { streetId: string; streetPath: string }): Subject {
   return { kind: 'territory', id: post.streetId, path: post.streetPath };
+}
+
+/** Offices that keep steward rolls through a unit scope (a street office keeps its street's). */
+const KEEPING_UNIT_TYPES: ReadonlySet<string> = new Set(['street', 'community']);
+
+/**
+ * The person as a keeper of steward rolls: their territory scopes, and the unit scopes of street and
+ * community offices only. A department's lead holds steward.manage over its whole district (roles are
+ * not typed by unit), but a department keeps no street's roll.
+ */
+async function asKeeper(db: DbOrTx, actor: ActorContext): Promise<ActorContext> {
+  const unitIds = actor.assignments.flatMap((a) => (a.scope.kind === 'unit' ? [a.scope.unitId] : []));
+  if (unitIds.length === 0) return actor;
+  const types = await listUnitTypes(db, unitIds);
+  return {
+    ...actor,
+    assignments: actor.assignments.filter(
+      (a) => a.scope.kind !== 'unit' || KEEPING_UNIT_TYPES.has(types.get(a.scope.unitId) ?? ''),
+    ),
+  };
 }
 
 /** True when the person keeps the steward roll of the post's street. */
@@ -129,14 +150,15 @@ export async function listStewardPostsFor(
   actor: ActorContext,
   query: { streetId?: string | undefined },
 ): Promise<{ items: TStewardPost[] }> {
-  const scope = scopeFilter(actor, 'steward.manage');
+  const keeper = await asKeeper(deps.database.db, actor);
+  const scope = scopeFilter(keeper, 'steward.manage');
   if (scope.territoryPaths.length === 0) throw new AppError('FORBIDDEN');
   const where = and(
     pathWithinScope(postStreet.path, scope),
     query.streetId ? eq(postStreet.id, query.streetId) : undefined,
   )!;
   const rows = await listPostRecords(deps.database.db, where);
-  return { items: rows.map((row) => presentPost(actor, row)) };
+  return { items: rows.map((row) => presentPost(keeper, row)) };
 }
 
 /** One post the person may manage, or NOT_FOUND. */
@@ -328,6 +350,7 @@ export async function createStewardPost(
   input: TStewardPostInput,
   request: RequestInfo | null,
 ): Promise<TStewardPost> {
+  actor = await asKeeper(deps.database.db, actor);
   const id = randomUUID();
   await deps.database.db.transaction(async (tx) => {
     const now = deps.clock.now();
@@ -354,6 +377,7 @@ export async function updateStewardPost(
   input: TStewardPostInput,
   request: RequestInfo | null,
 ): Promise<TStewardPost> {
+  actor = await asKeeper(deps.database.db, actor);
   await deps.database.db.transaction(async (tx) => {
     const existing = await findManagedPost(tx, actor, id, true);
     if (input.parentId === id) throw validation('/parentId', 'A post cannot be above itself.');
@@ -381,6 +405,7 @@ export async function deleteStewardPost(
   id: string,
   request: RequestInfo | null,
 ): Promise<{ ok: true }> {
+  actor = await asKeeper(deps.database.db, actor);
   await deps.database.db.transaction(async (tx) => {
     const post = await findManagedPost(tx, actor, id, true);
     if ((await listChildPosts(tx, id)).length > 0) {
@@ -487,7 +512,7 @@ export async function listStewardCasesFor(
     if (postIds.length === 0) return { items: [] };
     conditions.push(inArray(stewardCases.postId, postIds));
   } else {
-    const scope = scopeFilter(actor, 'steward.manage');
+    const scope = scopeFilter(await asKeeper(db, actor), 'steward.manage');
     const readsAppeal = query.appealId ? await mayReadAppeal(db, actor, query.appealId) : false;
     if (scope.territoryPaths.length === 0 && !query.appealId) throw new AppError('FORBIDDEN');
     conditions.push(readsAppeal ? sql`true` : pathWithinScope(postStreet.path, scope));
@@ -630,7 +655,7 @@ export async function answerStewardCase(
     const posts = new Map((await listPostsOfStreets(tx, [kase.streetId])).map((p) => [p.id, p]));
     const first = posts.get(kase.firstPostId);
     const chain = first ? chainOf(first, (postId) => posts.get(postId)) : [];
-    const manages = managesStreet(actor, kase);
+    const manages = managesStreet(await asKeeper(tx, actor), kase);
     const asked = kase.postStewardUserId !== null && kase.postStewardUserId === actor.userId;
     if (!manages && !asked) {
       if (chain.some((p) => p.stewardUserId === actor.userId)) throw new AppError('FORBIDDEN');

@@ -11,7 +11,8 @@ import {
   type Session,
   type TestContext,
 } from '../../../test/harness.ts';
-import { territoryByCode } from '../../../test/factories.ts';
+import { buildUser, territoryByCode } from '../../../test/factories.ts';
+import { stableId } from '../../seed/demo.ts';
 import { recordAppeal } from '../appeals/appeal-test-helpers.ts';
 import {
   CODES,
@@ -110,6 +111,21 @@ describe('the steward roll (/steward-posts)', () => {
     const heping = await territoryByCode(t.deps, CODES.heping);
     const one = await call(t.app, admin, 'GET', `${API}/steward-posts?streetId=${heping.id}`);
     expect((one.json() as { items: unknown[] }).items).toHaveLength(5);
+  });
+
+  it("keeps a department's lead off the streets' rolls, though its district scope holds steward.manage", async () => {
+    const user = await buildUser(t.deps, { role: 'unitLead', unitId: stableId('unit:dept:990101:cgzf') });
+    const deptLead = await loginAs(t.app, user.username, user.password);
+    const heping = await territoryByCode(t.deps, CODES.heping);
+    expect(errorCode(await call(t.app, deptLead, 'GET', `${API}/steward-posts?streetId=${heping.id}`))).toBe(
+      'FORBIDDEN',
+    );
+    const posts = (await call(t.app, lead, 'GET', `${API}/steward-posts?streetId=${heping.id}`)).json() as {
+      items: TStewardPost[];
+    };
+    const post = posts.items[0]!;
+    const response = await call(t.app, deptLead, 'DELETE', `${API}/steward-posts/${post.id}`);
+    expect(response.statusCode).toBe(404);
   });
 
   it('adds a courtyard with its outline, writes an audit entry, and lists it', async () => {
