@@ -30,12 +30,13 @@ export async function listUserIdsOnUnits(
   return rows.map((r) => r.userId);
 }
 
-/** Enabled users holding the role over a territory whose subtree contains the path. */
+/** Enabled users holding one of the roles over a territory whose subtree contains the path. */
 export async function listUserIdsCoveringPath(
   db: DbOrTx,
   territoryPath: string,
-  role: string,
+  roles: readonly string[],
 ): Promise<string[]> {
+  if (roles.length === 0) return [];
   const rows = await db
     .selectDistinct({ userId: roleAssignments.userId })
     .from(roleAssignments)
@@ -43,7 +44,7 @@ export async function listUserIdsCoveringPath(
     .innerJoin(territories, eq(territories.id, roleAssignments.territoryId))
     .where(
       and(
-        eq(roleAssignments.role, role),
+        inArray(roleAssignments.role, [...roles]),
         isNull(users.disabledAt),
         // The territory's path is a prefix of the record's path (its subtree contains it).
         sql`left(${territoryPath}, length(${territories.path})) = ${territories.path}`,

@@ -30,7 +30,11 @@ export type NotificationAudience =
   /** Unit leads of the units only. */
   | { kind: 'unitLeads'; unitIds: readonly string[] }
   /** Dispatchers whose territory contains the record. */
-  | { kind: 'dispatchers'; territoryPath: string };
+  | { kind: 'dispatchers'; territoryPath: string }
+  /** People holding one of the roles on the units. */
+  | { kind: 'unitRoles'; unitIds: readonly string[]; roles: readonly string[] }
+  /** People holding one of the roles over a territory containing the path. */
+  | { kind: 'coveringRoles'; territoryPath: string; roles: readonly string[] };
 
 /** The enabled users an audience names. */
 export async function audienceUserIds(tx: DbOrTx, audience: NotificationAudience): Promise<string[]> {
@@ -40,7 +44,11 @@ export async function audienceUserIds(tx: DbOrTx, audience: NotificationAudience
     case 'unitLeads':
       return listUserIdsOnUnits(tx, audience.unitIds, ['unitLead']);
     case 'dispatchers':
-      return listUserIdsCoveringPath(tx, audience.territoryPath, 'dispatcher');
+      return listUserIdsCoveringPath(tx, audience.territoryPath, ['dispatcher']);
+    case 'unitRoles':
+      return listUserIdsOnUnits(tx, audience.unitIds, audience.roles);
+    case 'coveringRoles':
+      return listUserIdsCoveringPath(tx, audience.territoryPath, audience.roles);
   }
 }
 

@@ -16,16 +16,19 @@ import {
   type WhistleNotificationKind,
 } from '@huizhi/domain';
 import type { DbOrTx, Deps } from '../../context.ts';
-import { notifyUsers } from '../notifications/notifications.service.ts';
+import { audienceUserIds, notifyUsers } from '../notifications/notifications.service.ts';
 import { startTimers } from '../work-orders/sla-timers.repository.ts';
 import {
   listUnitIdsOnTerritory,
-  listUserIdsCoveringPath,
-  listUserIdsOnUnits,
   stopCheckInTimers,
   type SummonsRecord,
   type WhistleRow,
 } from './whistles.repository.ts';
+
+const unitRoleUsers = (tx: DbOrTx, unitIds: readonly string[], roles: readonly string[]) =>
+  audienceUserIds(tx, { kind: 'unitRoles', unitIds, roles });
+const coveringRoleUsers = (tx: DbOrTx, territoryPath: string, roles: readonly string[]) =>
+  audienceUserIds(tx, { kind: 'coveringRoles', territoryPath, roles });
 
 /** The share of a check-in limit after which its clock counts as due soon. */
 export const CHECK_IN_WARN_PERCENT = 80;
@@ -144,7 +147,7 @@ async function startCheckInClocks(run: WhistleRun): Promise<void> {
 /** The people of the summoned units: the new ones when the action summoned some, else every live one. */
 async function summonedUsers(run: WhistleRun): Promise<string[]> {
   const summons = run.created ?? run.summons.filter((s) => s.state !== 'withdrawn');
-  return listUserIdsOnUnits(
+  return unitRoleUsers(
     run.tx,
     summons.map((s) => s.unitId),
     UNIT_ROLES,
@@ -154,7 +157,7 @@ async function summonedUsers(run: WhistleRun): Promise<string[]> {
 /** The person who blew the whistle and the people of the office it was blown through. */
 async function whistlerUsers(run: WhistleRun): Promise<string[]> {
   const office = run.whistle.blowerUnitId
-    ? await listUserIdsOnUnits(run.tx, [run.whistle.blowerUnitId], UNIT_ROLES)
+    ? await unitRoleUsers(run.tx, [run.whistle.blowerUnitId], UNIT_ROLES)
     : [];
   return [run.whistle.blownBy, ...office];
 }
@@ -163,7 +166,7 @@ async function whistlerUsers(run: WhistleRun): Promise<string[]> {
 async function leadUsers(run: WhistleRun, kind: WhistleNotificationKind): Promise<string[]> {
   const unitIds = [run.whistle.leadUnitId];
   if (kind === 'withdrawn' && run.target) unitIds.push(run.target.unitId);
-  return listUserIdsOnUnits(run.tx, unitIds, UNIT_ROLES);
+  return unitRoleUsers(run.tx, unitIds, UNIT_ROLES);
 }
 
 /**
@@ -176,8 +179,8 @@ async function districtUsers(run: WhistleRun): Promise<string[]> {
   const districtPath = `/${ids[0]}/${ids[1]}/`;
   const governments = await listUnitIdsOnTerritory(run.tx, ids[1]!, ['districtGovernment']);
   return [
-    ...(await listUserIdsCoveringPath(run.tx, districtPath, WHISTLE_READER_ROLES)),
-    ...(await listUserIdsOnUnits(run.tx, governments, WHISTLE_READER_ROLES)),
+    ...(await coveringRoleUsers(run.tx, districtPath, WHISTLE_READER_ROLES)),
+    ...(await unitRoleUsers(run.tx, governments, WHISTLE_READER_ROLES)),
   ];
 }
 
@@ -193,8 +196,8 @@ async function levelUsers(run: WhistleRun): Promise<string[]> {
     LEVEL_OFFICE_TYPES,
   );
   return [
-    ...(await listUserIdsCoveringPath(run.tx, run.responsiblePath, WHISTLE_READER_ROLES)),
-    ...(await listUserIdsOnUnits(run.tx, offices, WHISTLE_READER_ROLES)),
+    ...(await coveringRoleUsers(run.tx, run.responsiblePath, WHISTLE_READER_ROLES)),
+    ...(await unitRoleUsers(run.tx, offices, WHISTLE_READER_ROLES)),
   ];
 }
 

@@ -8,7 +8,6 @@ import type { ScopeFilter } from '@huizhi/domain';
 import type { DbOrTx } from '../../context.ts';
 import {
   appeals,
-  roleAssignments,
   slaTimers,
   territories,
   units,
@@ -355,49 +354,6 @@ export async function findSummonsRows(tx: DbOrTx, ids: readonly string[]) {
 }
 
 // ---- Who to tell ----
-
-/** Enabled users holding one of the roles on one of the units. */
-export async function listUserIdsOnUnits(
-  db: DbOrTx,
-  unitIds: readonly string[],
-  roles: readonly string[],
-): Promise<string[]> {
-  if (unitIds.length === 0 || roles.length === 0) return [];
-  const rows = await db
-    .selectDistinct({ userId: roleAssignments.userId })
-    .from(roleAssignments)
-    .innerJoin(users, eq(users.id, roleAssignments.userId))
-    .where(
-      and(
-        inArray(roleAssignments.unitId, [...unitIds]),
-        inArray(roleAssignments.role, [...roles]),
-        isNull(users.disabledAt),
-      ),
-    );
-  return rows.map((r) => r.userId);
-}
-
-/** Enabled users holding one of the roles over a territory whose subtree contains the path. */
-export async function listUserIdsCoveringPath(
-  db: DbOrTx,
-  territoryPath: string,
-  roles: readonly string[],
-): Promise<string[]> {
-  if (roles.length === 0) return [];
-  const rows = await db
-    .selectDistinct({ userId: roleAssignments.userId })
-    .from(roleAssignments)
-    .innerJoin(users, eq(users.id, roleAssignments.userId))
-    .innerJoin(territories, eq(territories.id, roleAssignments.territoryId))
-    .where(
-      and(
-        inArray(roleAssignments.role, [...roles]),
-        isNull(users.disabledAt),
-        sql`left(${territoryPath}, length(${territories.path})) = ${territories.path}`,
-      ),
-    );
-  return rows.map((r) => r.userId);
-}
 
 /** The units of the given types serving exactly a territory (its street office, its district government). */
 export async function listUnitIdsOnTerritory(
