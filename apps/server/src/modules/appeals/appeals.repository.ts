@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ScopeFilter } from '@huizhi/domain';
+import { listEventsWithNames } from '../work-orders/work-order-events.repository.ts';
 import type { DbOrTx } from '../../context.ts';
 import {
   appealAssignments,
@@ -11,7 +12,6 @@ import {
   territories,
   units,
   users,
-  workOrderEvents,
 } from '../../db/schema.ts';
 import { escapeLike, pathWithinScope } from '../scope-sql.ts';
 
@@ -377,26 +377,7 @@ export type AppealAssignmentRecord = Awaited<ReturnType<typeof listAppealAssignm
 
 /** An appeal's events in order, with the names of the person and unit that acted. */
 export async function listAppealEvents(db: DbOrTx, appealId: string) {
-  return db
-    .select({
-      seq: workOrderEvents.seq,
-      type: workOrderEvents.type,
-      at: workOrderEvents.at,
-      actorId: workOrderEvents.actorId,
-      actorName: users.displayName,
-      actorUnitId: workOrderEvents.actorUnitId,
-      actorUnitName: units.name,
-      round: workOrderEvents.round,
-      fromState: workOrderEvents.fromState,
-      toState: workOrderEvents.toState,
-      internal: workOrderEvents.internal,
-      data: workOrderEvents.data,
-    })
-    .from(workOrderEvents)
-    .leftJoin(users, eq(users.id, workOrderEvents.actorId))
-    .leftJoin(units, eq(units.id, workOrderEvents.actorUnitId))
-    .where(and(eq(workOrderEvents.orderKind, 'appeal'), eq(workOrderEvents.orderId, appealId)))
-    .orderBy(asc(workOrderEvents.seq));
+  return listEventsWithNames(db, 'appeal', appealId);
 }
 
 export type AppealEventRecord = Awaited<ReturnType<typeof listAppealEvents>>[number];

@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ScopeFilter } from '@huizhi/domain';
+import { listEventsWithNames } from '../work-orders/work-order-events.repository.ts';
 import type { DbOrTx } from '../../context.ts';
 import {
   appeals,
@@ -162,24 +163,7 @@ export type WhistleWithNames = NonNullable<Awaited<ReturnType<typeof findWhistle
 
 /** A whistle's events with the names of who acted and for which unit, in order. */
 export async function listWhistleEvents(db: DbOrTx, whistleId: string) {
-  return db
-    .select({
-      seq: workOrderEvents.seq,
-      type: workOrderEvents.type,
-      at: workOrderEvents.at,
-      actorId: workOrderEvents.actorId,
-      actorName: users.displayName,
-      actorUnitId: workOrderEvents.actorUnitId,
-      actorUnitName: units.name,
-      fromState: workOrderEvents.fromState,
-      toState: workOrderEvents.toState,
-      data: workOrderEvents.data,
-    })
-    .from(workOrderEvents)
-    .leftJoin(users, eq(users.id, workOrderEvents.actorId))
-    .leftJoin(units, eq(units.id, workOrderEvents.actorUnitId))
-    .where(and(eq(workOrderEvents.orderKind, 'whistle'), eq(workOrderEvents.orderId, whistleId)))
-    .orderBy(asc(workOrderEvents.seq));
+  return listEventsWithNames(db, 'whistle', whistleId);
 }
 
 export type WhistleEventRecord = Awaited<ReturnType<typeof listWhistleEvents>>[number];

@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../context.ts';
-import { workOrderEvents } from '../../db/schema.ts';
+import { units, users, workOrderEvents } from '../../db/schema.ts';
 
 export type WorkOrderKindName = 'appeal' | 'whistle' | 'whistleSummons' | 'serviceOrder' | 'stewardCase';
 
@@ -52,3 +52,29 @@ export async function appendEvents(
     })),
   );
 }
+
+/** A work order's events with the names of who acted and for which unit, in order (for timelines). */
+export async function listEventsWithNames(db: DbOrTx, orderKind: WorkOrderKindName, orderId: string) {
+  return db
+    .select({
+      seq: workOrderEvents.seq,
+      type: workOrderEvents.type,
+      at: workOrderEvents.at,
+      actorId: workOrderEvents.actorId,
+      actorName: users.displayName,
+      actorUnitId: workOrderEvents.actorUnitId,
+      actorUnitName: units.name,
+      round: workOrderEvents.round,
+      fromState: workOrderEvents.fromState,
+      toState: workOrderEvents.toState,
+      internal: workOrderEvents.internal,
+      data: workOrderEvents.data,
+    })
+    .from(workOrderEvents)
+    .leftJoin(users, eq(users.id, workOrderEvents.actorId))
+    .leftJoin(units, eq(units.id, workOrderEvents.actorUnitId))
+    .where(and(eq(workOrderEvents.orderKind, orderKind), eq(workOrderEvents.orderId, orderId)))
+    .orderBy(asc(workOrderEvents.seq));
+}
+
+export type EventWithNames = Awaited<ReturnType<typeof listEventsWithNames>>[number];
